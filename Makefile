@@ -1,0 +1,35 @@
+# Sea Ice Mapper: `make test` installs what it needs (idempotent) and runs lint + both test trees.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export QT_QPA_PLATFORM := offscreen
+export XDG_RUNTIME_DIR := /tmp/runtime-$(shell id -u)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup lint test test-unit test-qgis test-slow clean
+
+setup:
+	@bash scripts/setup.sh
+	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy core training
+	$(PY) -m bandit -q -r __init__.py core plugin
+
+# QGIS-free tests: run anywhere (also on a GPU machine without QGIS).
+test-unit: setup
+	$(PY) -m pytest tests/unit -p no:pytest_qgis -W ignore::pytest.PytestConfigWarning -m "not slow"
+
+# Tests in a real headless QGIS (pytest-qgis, offscreen).
+test-qgis: setup
+	$(PY) -m pytest tests/qgis -m "not slow"
+
+test: lint test-unit test-qgis
+
+# Longer checks (benchmarks-as-tests, long training runs): not part of `make test`.
+test-slow: setup
+	$(PY) -m pytest tests -m slow
+
+clean:
+	rm -rf .qgis-settings build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""QGIS side of Sea Ice Mapper: the dock, the background task, the Processing provider."""

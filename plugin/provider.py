@@ -1,0 +1,23 @@
+"""Processing provider: every run of the plugin can also be scripted with processing.run."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from .paths import ICON_PATH
+
+
+class SeaIceMapperProvider(QgsProcessingProvider):
+    def id(self) -> str:
+        return "seaicemapper"
+
+    def name(self) -> str:
+        return "Sea Ice Mapper"
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON_PATH))
+
+    def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS API name)
+        # Algorithms arrive with the inference and comparison features.
+        pass

@@ -1,0 +1,67 @@
+"""Fixtures for tests in a real headless QGIS: the plugin loaded through QGIS's own machinery."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import qgis.utils
+
+from repo_paths import PLUGIN_PACKAGE
+
+
+class IfaceRecorder:
+    """Records what the plugin adds to and removes from the interface.
+
+    pytest-qgis's interface accepts toolbar icons, menus and docks but keeps no trace of them;
+    this wraps those calls (the real ones still run) so tests can check that ``unload()``
+    takes back everything ``initGui()`` added.
+    """
+
+    PAIRS: ClassVar[dict[str, str]] = {
+        "addToolBarIcon": "removeToolBarIcon",
+        "addPluginToRasterMenu": "removePluginRasterMenu",
+        "addDockWidget": "removeDockWidget",
+    }
+
+    def __init__(self, iface, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.live: dict[str, list] = {add: [] for add in self.PAIRS}
+        for add, remove in self.PAIRS.items():
+            monkeypatch.setattr(iface, add, self._adder(add, getattr(iface, add)), raising=False)
+            monkeypatch.setattr(
+                iface, remove, self._remover(add, getattr(iface, remove)), raising=False
+            )
+
+    def _adder(self, kind, real):
+        def add(*args):
+            self.live[kind].append(args[-1])
+            return real(*args)
+
+        return add
+
+    def _remover(self, kind, real):
+        def remove(*args):
+            self.live[kind].remove(args[-1])
+            return real(*args)
+
+        return remove
+
+
+@pytest.fixture()
+def iface_recorder(qgis_iface, monkeypatch) -> IfaceRecorder:
+    return IfaceRecorder(qgis_iface, monkeypatch)
+
+
+@pytest.fixture()
+def plugin_on_path(plugins_folder: Path, monkeypatch) -> Iterator[str]:
+    """Put the plugins folder where QGIS looks for plugins; unload the plugin afterwards."""
+    monkeypatch.setattr(qgis.utils, "plugin_paths", [str(plugins_folder)])
+    monkeypatch.syspath_prepend(str(plugins_folder))
+    yield PLUGIN_PACKAGE
+    if PLUGIN_PACKAGE in qgis.utils.active_plugins:
+        qgis.utils.unloadPlugin(PLUGIN_PACKAGE)
+    for name in [m for m in sys.modules if m.split(".")[0] == PLUGIN_PACKAGE]:
+        del sys.modules[name]
