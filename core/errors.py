@@ -1,0 +1,34 @@
+"""Errors of Sea Ice Mapper.
+
+Every error a user can cause derives from ``SeaIceMapperError`` and from the matching builtin,
+so callers may catch either (``except SceneFormatError`` or ``except ValueError``). Messages say
+what is wrong, what was expected and what to do.
+"""
+
+
+class SeaIceMapperError(Exception):
+    """Root of every error this project raises on purpose."""
+
+
+class SceneError(SeaIceMapperError):
+    """A scene file cannot be used."""
+
+
+class SceneNotFoundError(SceneError, FileNotFoundError):
+    """The scene file does not exist."""
+
+
+class SceneFormatError(SceneError, ValueError):
+    """The file exists but is not a usable AI4Arctic ready-to-train scene."""
+
+
+class ChartError(SeaIceMapperError):
+    """An ice chart (SIGRID-3 polygons) cannot be used."""
+
+
+class ChartNotFoundError(ChartError, FileNotFoundError):
+    """The chart file does not exist."""
+
+
+class ChartFormatError(ChartError, ValueError):
+    """The chart file is not a usable SIGRID-3 polygon layer."""

@@ -1,0 +1,115 @@
+"""QGIS styles (.qml) generated from the class tables, so colours live in one place.
+
+Two kinds: a paletted-raster style per chart (for predicted and labelled chart GeoTIFFs) and a
+categorised-polygon style per chart for SIGRID-3 layers, keyed on the decoded-class fields.
+Written as text (no XML library: the plugin repository's bandit scan flags them), escaping
+every label.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .classes import CHARTS, MASK, ChartClasses
+
+QGIS_VERSION = "3.22.16-Białowieża"
+MASK_LABEL = "Land / no data / ambiguous"
+MASK_OUTLINE = "160,160,160,255"
+
+# Decoded-class fields a styled SIGRID-3 layer carries (10 characters at most: shapefiles).
+CLASS_FIELDS = {"SIC": "SIC_CLASS", "SOD": "SOD_CLASS", "FLOE": "FLOE_CLASS"}
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def raster_qml(chart: ChartClasses) -> str:
+    """Paletted raster style; the mask value is nodata in the files, so it has no entry."""
+    entries = "\n".join(
+        f'          <paletteEntry value="{c.value}" color="{_hex(c.colour)}" alpha="255" '
+        f'label="{escape(c.label)}"/>'
+        for c in chart.classes
+    )
+    return f"""<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="{QGIS_VERSION}" styleCategories="AllStyleCategories">
+  <pipe>
+    <provider>
+      <resampling enabled="false" zoomedInResamplingMethod="nearestNeighbour" zoomedOutResamplingMethod="nearestNeighbour" maxOversampling="2"/>
+    </provider>
+    <rasterrenderer type="paletted" band="1" opacity="1" alphaBand="-1" nodataColor="">
+      <rasterTransparency/>
+      <minMaxOrigin>
+        <limits>None</limits>
+        <extent>WholeRaster</extent>
+        <statAccuracy>Estimated</statAccuracy>
+        <cumulativeCutLower>0.02</cumulativeCutLower>
+        <cumulativeCutUpper>0.98</cumulativeCutUpper>
+        <stdDevFactor>2</stdDevFactor>
+      </minMaxOrigin>
+      <colorPalette>
+{entries}
+      </colorPalette>
+      <colorramp type="randomcolors" name="[source]"/>
+    </rasterrenderer>
+    <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
+    <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" colorizeRed="255" colorizeGreen="128" colorizeBlue="128" colorizeStrength="100"/>
+    <rasterresampler maxOversampling="2"/>
+  </pipe>
+  <blendMode>0</blendMode>
+</qgis>
+"""  # noqa: E501 (QGIS's own attribute layout)
+
+
+def _fill_symbol(name: str, fill: str, outline: str) -> str:
+    return f"""      <symbol type="fill" name="{name}" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <prop k="color" v="{fill}"/>
+          <prop k="style" v="solid"/>
+          <prop k="outline_color" v="{outline}"/>
+          <prop k="outline_style" v="solid"/>
+          <prop k="outline_width" v="0.26"/>
+          <prop k="outline_width_unit" v="MM"/>
+          <prop k="joinstyle" v="bevel"/>
+        </layer>
+      </symbol>"""
+
+
+def polygon_qml(chart: ChartClasses) -> str:
+    """Categorised style of a SIGRID-3 polygon layer on its decoded ``<CHART>_CLASS`` field."""
+    field = CLASS_FIELDS[chart.chart]
+    rows = [(c.value, c.label, "{},{},{},255".format(*c.colour), "35,35,35,255")
+            for c in chart.classes]  # fmt: skip
+    rows.append((MASK, MASK_LABEL, "255,255,255,0", MASK_OUTLINE))
+    categories = "\n".join(
+        f'      <category render="true" value="{value}" symbol="{i}" label="{escape(label)}"/>'
+        for i, (value, label, _, _) in enumerate(rows)
+    )
+    symbols = "\n".join(
+        _fill_symbol(str(i), fill, outline) for i, (_, _, fill, outline) in enumerate(rows)
+    )
+    return f"""<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="{QGIS_VERSION}" styleCategories="Symbology">
+  <renderer-v2 type="categorizedSymbol" attr="{field}" symbollevels="0" enableorderby="0" forceraster="0">
+    <categories>
+{categories}
+    </categories>
+    <symbols>
+{symbols}
+    </symbols>
+    <rotation/>
+    <sizescale/>
+  </renderer-v2>
+  <blendMode>0</blendMode>
+  <featureBlendMode>0</featureBlendMode>
+</qgis>
+"""  # noqa: E501
+
+
+def all_styles() -> dict[str, str]:
+    """File name → QML text of every style the project ships in ``resources/styles``."""
+    styles = {}
+    for name, chart in CHARTS.items():
+        styles[f"{name.lower()}.qml"] = raster_qml(chart)
+        styles[f"sigrid_{name.lower()}.qml"] = polygon_qml(chart)
+    return styles
