@@ -23,3 +23,15 @@ def real_data() -> Path:
     if not SHARED_REAL.is_dir():
         pytest.skip(f"real reference data not found at {SHARED_REAL} (../shared/data/real)")
     return SHARED_REAL
+
+
+FIXTURE_SCENES = REPO_ROOT / "tests" / "data" / "scenes"
+
+
+@pytest.fixture()
+def labelled_scene(tmp_path: Path) -> Path:
+    """A copy of the committed tiny labelled scene (64 × 80), safe to modify."""
+    import shutil
+
+    name = "20190315T101500_cis_prep.nc"
+    return Path(shutil.copy(FIXTURE_SCENES / name, tmp_path / name))
