@@ -10,6 +10,7 @@ from rasterio.features import rasterize as burn
 from rasterio.warp import transform as transform_points
 from rasterio.warp import transform_geom
 
+from ..scene.geolocation import POLAR_STEREO_NORTH, pixel_xy
 from .classes import MASK
 from .sigrid import IceChart
 
@@ -60,13 +61,17 @@ def sample_polygon_index(
     resolution_m: float = 200.0,
     crs: str = "EPSG:3413",
 ) -> np.ndarray:
-    """Polygon index at each (lon, lat) point, for swath pixels that have no map grid.
-
-    The chart is burnt onto a polar stereographic grid (``crs``) covering the points at
-    ``resolution_m``, then read at the nearest cell of each point.
-    """
+    """Polygon index at each (lon, lat) point, for swath pixels that have no map grid."""
     xs, ys = transform_points("EPSG:4326", crs, lon.ravel().tolist(), lat.ravel().tolist())
-    x, y = np.asarray(xs), np.asarray(ys)
+    index = sample_polygon_index_xy(chart, np.asarray(xs), np.asarray(ys), resolution_m, crs)
+    return index.reshape(lon.shape)
+
+
+def sample_polygon_index_xy(
+    chart: IceChart, x: np.ndarray, y: np.ndarray, resolution_m: float, crs: str
+) -> np.ndarray:
+    """Polygon index at map points (x, y) in ``crs``: the chart is burnt onto a grid covering
+    the points at ``resolution_m``, then read at the cell holding each point."""
     west, north = x.min() - resolution_m, y.max() + resolution_m
     width = int(np.ceil((x.max() - west) / resolution_m)) + 2
     height = int(np.ceil((north - y.min()) / resolution_m)) + 2
@@ -74,4 +79,16 @@ def sample_polygon_index(
     index = polygon_index(chart, crs, grid, (height, width))
     cols = ((x - west) / resolution_m).astype(int)
     rows = ((north - y) / resolution_m).astype(int)
-    return index[rows, cols].reshape(lon.shape)
+    return index[rows, cols]
+
+
+def chart_on_scene(
+    chart: IceChart, lat: np.ndarray, lon: np.ndarray, shape: tuple[int, int], step: int = 10,
+    resolution_m: float = 80.0, crs: str = POLAR_STEREO_NORTH,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """SIC/SOD/FLOE of an official chart on a scene's own pixel grid (every ``step``-th pixel),
+    located through the scene's tie-point grid (``lat``/``lon``, e.g. ``Scene.latlon()``)."""
+    x, y = pixel_xy(lat, lon, shape, step, crs)
+    index = sample_polygon_index_xy(chart, x.ravel(), y.ravel(), resolution_m, crs)
+    index = index.reshape(x.shape)
+    return {name: classes_from_index(chart, index, name) for name in ("SIC", "SOD", "FLOE")}

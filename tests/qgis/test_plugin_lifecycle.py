@@ -1,5 +1,7 @@
 """QGIS finds, loads, starts and unloads the plugin through its own plugin machinery."""
 
+import sys
+
 import qgis.utils
 from qgis.core import QgsApplication
 
@@ -45,3 +47,14 @@ def test_processing_only_start_registers_the_provider_once(plugin_on_path):
     assert [p.id() for p in registry.providers()].count(PROVIDER_ID) == 1
     assert qgis.utils.unloadPlugin(plugin_on_path)
     assert registry.providerById(PROVIDER_ID) is None
+
+
+def test_plugin_loads_and_starts_without_torch(plugin_on_path, iface_recorder, monkeypatch):
+    # An analyst's QGIS may have no torch (nor rasterio...): the plugin must still load.
+    for name in ("torch", "rasterio", "netCDF4", "xarray", "safetensors"):
+        monkeypatch.setitem(sys.modules, name, None)  # any import of it now fails
+    qgis.utils.updateAvailablePlugins()
+    assert qgis.utils.loadPlugin(plugin_on_path)
+    assert qgis.utils.startPlugin(plugin_on_path)
+    assert iface_recorder.live["addToolBarIcon"]
+    assert qgis.utils.unloadPlugin(plugin_on_path)

@@ -131,3 +131,37 @@ def test_self_intersecting_polygons_are_repaired_and_counted(tmp_path):
     assert chart.n_repaired == 1
     assert shapely.is_valid(chart.geometries).all()
     assert "1 invalid geometries repaired" in chart.summary()
+
+
+def test_chart_on_a_scene_grid_through_its_tie_points(charts_dir):
+    from core.icechart.rasterize import chart_on_scene
+    from core.scene.geolocation import pixel_xy
+
+    chart = read_chart(charts_dir / "dmi" / "201308132150_Qaanaaq_RIC.shp")
+    # A 400 × 500 pixel scene whose tie points are laid out on a known polar stereographic
+    # grid (80 m pixels, north up) over the chart; each pixel's class must be the class of the
+    # polygon under that pixel's own coordinates.
+    from rasterio.warp import transform as to_lonlat
+
+    shape = (400, 500)
+    rows, cols = np.meshgrid(np.linspace(0, 399, 21), np.linspace(0, 499, 21), indexing="ij")
+    biggest = chart.geometries[np.argmax(shapely.area(chart.geometries))]
+    centre = shapely.Point(biggest.exterior.coords[0])  # on its edge: several classes around
+    (cx,), (cy,) = to_lonlat("EPSG:4326", "EPSG:3413", [centre.x], [centre.y])
+    x0, y0 = cx - 80 * 250, cy + 80 * 200  # the scene's first pixel
+    lon, lat = to_lonlat("EPSG:3413", "EPSG:4326", (x0 + 80 * cols).ravel().tolist(),
+                         (y0 - 80 * rows).ravel().tolist())  # fmt: skip
+    lat, lon = np.reshape(lat, rows.shape), np.reshape(lon, rows.shape)
+    charts = chart_on_scene(chart, lat, lon, shape, step=10)
+    assert charts["SIC"].shape == (40, 50)
+    x, y = pixel_xy(lat, lon, shape, step=10)
+    np.testing.assert_allclose(x[0, :3], x0 + 80 * np.array([0, 10, 20]), atol=1.0)
+    points = shapely.points(*to_lonlat("EPSG:3413", "EPSG:4326", x.ravel().tolist(),
+                                       y.ravel().tolist()))  # fmt: skip
+    tree = shapely.STRtree(chart.geometries)
+    inside, polygon = tree.query(points, predicate="within")
+    expected = np.full(points.size, MASK, dtype=np.uint8)
+    expected[inside] = chart.classes.SIC[polygon]
+    agree = (expected == charts["SIC"].ravel()).mean()
+    assert agree > 0.99
+    assert len(np.unique(charts["SIC"])) >= 2
