@@ -84,13 +84,12 @@ def synthesize(out: str | Path, config: SynthConfig = SynthConfig(),
         _define(ds, scene_id, shape, coarse_shape, config)
         _write_coarse(ds, rng, coarse, layout)
         _write_tie_points(ds, rng, shape)
-        charts = ds if not config.reference_split else None
         if config.reference_split:
             with netcdf_for_writing(path.with_name(scene_id.reference_file), overwrite) as ref:
                 _define_charts(ref, shape, config)
                 _write_full_grid(ds, ref, rng, layout, coarse, shape)
         else:
-            _write_full_grid(ds, charts, rng, layout, coarse, shape)
+            _write_full_grid(ds, ds, rng, layout, coarse, shape)
     return path
 
 
@@ -179,7 +178,7 @@ def _write_coarse(ds, rng, coarse: _Coarse, layout: ChartLayout) -> None:
     ice_blurred = blur(coarse.ice, 2.0)
     for channel in TB:
         tb = brightness_temperature(channel, coarse.ice, old, land, wind)
-        tb = blur(tb, TB_BLUR_CELLS[channel.split("h")[0].split("v")[0]])
+        tb = blur(tb, TB_BLUR_CELLS[channel[:-1]])  # "36_5h" → "36_5"
         tb += rng.normal(0, 0.6, shape).astype(np.float32)
         ds.variables[f"btemp_{channel}"][:] = scale(f"btemp_{channel}", tb)
     t2m = 272.0 - 16.0 * ice_blurred + 1.5 * smooth_noise(rng, shape, max(shape) / 5)
