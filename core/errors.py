@@ -32,3 +32,23 @@ class ChartNotFoundError(ChartError, FileNotFoundError):
 
 class ChartFormatError(ChartError, ValueError):
     """The chart file is not a usable SIGRID-3 polygon layer."""
+
+
+class ModelError(SeaIceMapperError):
+    """A weight bundle cannot be used."""
+
+
+class ModelNotFoundError(ModelError, FileNotFoundError):
+    """The weight bundle (manifest or tensors) does not exist."""
+
+
+class ModelFormatError(ModelError, ValueError):
+    """The bundle is malformed, tampered with, or does not match what it claims or is asked."""
+
+
+class DeviceError(SeaIceMapperError, ValueError):
+    """The requested compute device is unknown or not available."""
+
+
+class RunCancelledError(SeaIceMapperError):
+    """The user cancelled a run; nothing it was writing has been left behind."""

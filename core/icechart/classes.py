@@ -40,6 +40,7 @@ class ChartClasses:
     chart: str  # "SIC", "SOD" or "FLOE"
     title: str
     classes: tuple[IceClass, ...]
+    raster_scale: int = 1  # GeoTIFF value = class value × raster_scale (SIC: percent)
 
     @property
     def n_classes(self) -> int:
@@ -48,6 +49,10 @@ class ChartClasses:
     @property
     def values(self) -> tuple[int, ...]:
         return tuple(c.value for c in self.classes)
+
+    @property
+    def raster_values(self) -> tuple[int, ...]:
+        return tuple(c.value * self.raster_scale for c in self.classes)
 
     def by_value(self, value: int) -> IceClass:
         for ice_class in self.classes:
@@ -81,6 +86,7 @@ SIC = ChartClasses(
         )
         for t in range(11)
     ),
+    raster_scale=10,
 )
 
 SOD = ChartClasses(

@@ -27,9 +27,9 @@ def _hex(rgb: tuple[int, int, int]) -> str:
 def raster_qml(chart: ChartClasses) -> str:
     """Paletted raster style; the mask value is nodata in the files, so it has no entry."""
     entries = "\n".join(
-        f'          <paletteEntry value="{c.value}" color="{_hex(c.colour)}" alpha="255" '
+        f'          <paletteEntry value="{value}" color="{_hex(c.colour)}" alpha="255" '
         f'label="{escape(c.label)}"/>'
-        for c in chart.classes
+        for value, c in zip(chart.raster_values, chart.classes)
     )
     return f"""<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="{QGIS_VERSION}" styleCategories="AllStyleCategories">
@@ -106,10 +106,66 @@ def polygon_qml(chart: ChartClasses) -> str:
 """  # noqa: E501
 
 
+def _single_band(renderer: str, body: str) -> str:
+    return f"""<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="{QGIS_VERSION}" styleCategories="AllStyleCategories">
+  <pipe>
+    <rasterrenderer type="{renderer}" band="1" grayBand="1" opacity="1" alphaBand="-1" nodataColor="" gradient="BlackToWhite">
+      <rasterTransparency/>
+{body}
+    </rasterrenderer>
+    <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
+    <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" colorizeRed="255" colorizeGreen="128" colorizeBlue="128" colorizeStrength="100"/>
+    <rasterresampler maxOversampling="2"/>
+  </pipe>
+  <blendMode>0</blendMode>
+</qgis>
+"""  # noqa: E501
+
+
+# Confidence, 0-100 %: dark red (unsure) through yellow to dark green (sure), as heat maps read.
+CONFIDENCE_RAMP = ((0, (165, 0, 38)), (50, (254, 224, 139)), (100, (0, 104, 55)))
+
+
+def confidence_qml() -> str:
+    """Pseudocolour style of a confidence layer (percent, 255 = no data)."""
+    items = "\n".join(
+        f'          <item value="{v}" color="{_hex(rgb)}" alpha="255" label="{v} %"/>'
+        for v, rgb in CONFIDENCE_RAMP
+    )
+    body = f"""      <rastershader>
+        <colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0" minimumValue="0" maximumValue="100">
+{items}
+        </colorrampshader>
+      </rastershader>"""  # noqa: E501
+    return _single_band("singlebandpseudocolor", body).replace(
+        'band="1" grayBand="1"', 'band="1" classificationMin="0" classificationMax="100"'
+    )
+
+
+def sar_qml(low: float, high: float) -> str:
+    """Grey style of a SAR layer stretched from ``low`` to ``high`` (its 2nd-98th percentiles)."""
+    body = f"""      <minMaxOrigin>
+        <limits>CumulativeCut</limits>
+        <extent>WholeRaster</extent>
+        <statAccuracy>Exact</statAccuracy>
+        <cumulativeCutLower>0.02</cumulativeCutLower>
+        <cumulativeCutUpper>0.98</cumulativeCutUpper>
+        <stdDevFactor>2</stdDevFactor>
+      </minMaxOrigin>
+      <contrastEnhancement>
+        <minValue>{low:.4g}</minValue>
+        <maxValue>{high:.4g}</maxValue>
+        <algorithm>StretchToMinimumMaximum</algorithm>
+      </contrastEnhancement>"""
+    return _single_band("singlebandgray", body)
+
+
 def all_styles() -> dict[str, str]:
     """File name → QML text of every style the project ships in ``resources/styles``."""
     styles = {}
     for name, chart in CHARTS.items():
         styles[f"{name.lower()}.qml"] = raster_qml(chart)
         styles[f"sigrid_{name.lower()}.qml"] = polygon_qml(chart)
+    styles["confidence.qml"] = confidence_qml()
     return styles

@@ -16,16 +16,16 @@
       </minMaxOrigin>
       <colorPalette>
           <paletteEntry value="0" color="#96c8ff" alpha="255" label="Ice free / open water (0 %)"/>
-          <paletteEntry value="1" color="#8cffa0" alpha="255" label="1/10 (10 %)"/>
-          <paletteEntry value="2" color="#8cffa0" alpha="255" label="2/10 (20 %)"/>
-          <paletteEntry value="3" color="#8cffa0" alpha="255" label="3/10 (30 %)"/>
-          <paletteEntry value="4" color="#ffff00" alpha="255" label="4/10 (40 %)"/>
-          <paletteEntry value="5" color="#ffff00" alpha="255" label="5/10 (50 %)"/>
-          <paletteEntry value="6" color="#ffff00" alpha="255" label="6/10 (60 %)"/>
-          <paletteEntry value="7" color="#ff7d07" alpha="255" label="7/10 (70 %)"/>
-          <paletteEntry value="8" color="#ff7d07" alpha="255" label="8/10 (80 %)"/>
-          <paletteEntry value="9" color="#ff0000" alpha="255" label="9/10 (90 %)"/>
-          <paletteEntry value="10" color="#ff0000" alpha="255" label="10/10 (100 %)"/>
+          <paletteEntry value="10" color="#8cffa0" alpha="255" label="1/10 (10 %)"/>
+          <paletteEntry value="20" color="#8cffa0" alpha="255" label="2/10 (20 %)"/>
+          <paletteEntry value="30" color="#8cffa0" alpha="255" label="3/10 (30 %)"/>
+          <paletteEntry value="40" color="#ffff00" alpha="255" label="4/10 (40 %)"/>
+          <paletteEntry value="50" color="#ffff00" alpha="255" label="5/10 (50 %)"/>
+          <paletteEntry value="60" color="#ffff00" alpha="255" label="6/10 (60 %)"/>
+          <paletteEntry value="70" color="#ff7d07" alpha="255" label="7/10 (70 %)"/>
+          <paletteEntry value="80" color="#ff7d07" alpha="255" label="8/10 (80 %)"/>
+          <paletteEntry value="90" color="#ff0000" alpha="255" label="9/10 (90 %)"/>
+          <paletteEntry value="100" color="#ff0000" alpha="255" label="10/10 (100 %)"/>
       </colorPalette>
       <colorramp type="randomcolors" name="[source]"/>
     </rasterrenderer>

@@ -18,7 +18,7 @@ STYLES = REPO_ROOT / "resources" / "styles"
 @pytest.mark.parametrize("name", ["SIC", "SOD", "FLOE"])
 def test_raster_style_in_qgis(tmp_path, name):
     path = tmp_path / f"{name}.tif"
-    values = np.arange(CHARTS[name].n_classes, dtype=np.uint8).reshape(1, -1)
+    values = np.array([CHARTS[name].raster_values], dtype=np.uint8)
     profile = dict(
         driver="GTiff",
         width=values.shape[1],
@@ -38,7 +38,8 @@ def test_raster_style_in_qgis(tmp_path, name):
     renderer = layer.renderer()
     assert isinstance(renderer, QgsPalettedRasterRenderer)
     got = [(c.value, c.color.getRgb()[:3], c.label) for c in renderer.classes()]
-    assert got == [(c.value, c.colour, c.label) for c in CHARTS[name].classes]
+    chart = CHARTS[name]
+    assert got == [(c.value * chart.raster_scale, c.colour, c.label) for c in chart.classes]
 
 
 @pytest.mark.parametrize("name", ["SIC", "SOD", "FLOE"])

@@ -58,7 +58,13 @@ def test_raster_style_palette_matches_the_table(name):
     root = ET.parse(STYLES / f"{name.lower()}.qml").getroot()
     entries = root.findall(".//colorPalette/paletteEntry")
     got = [(int(e.get("value")), rgb(e.get("color")), e.get("label")) for e in entries]
-    assert got == [(c.value, c.colour, c.label) for c in CHARTS[name].classes]
+    chart = CHARTS[name]
+    assert got == [(c.value * chart.raster_scale, c.colour, c.label) for c in chart.classes]
+
+
+def test_sic_rasters_are_in_percent_other_charts_in_classes():
+    assert SIC.raster_values == tuple(range(0, 101, 10))
+    assert SOD.raster_values == SOD.values and FLOE.raster_values == FLOE.values
 
 
 @pytest.mark.parametrize("name", ["SIC", "SOD", "FLOE"])

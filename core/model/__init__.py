@@ -1,0 +1,1 @@
+"""The multi-task U-Net and its self-describing weight bundles."""

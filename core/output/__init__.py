@@ -1,0 +1,1 @@
+"""Georeferenced outputs of a prediction run: warped GeoTIFFs, styles, run folder."""

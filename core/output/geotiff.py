@@ -1,0 +1,79 @@
+"""Write one map layer: a tiled, compressed GeoTIFF with what GIS users expect around it.
+
+Class layers carry a GDAL colour table and category names (in the ``.aux.xml`` sidecar GDAL
+reads them from: GeoTIFF itself has no place for them); every layer carries provenance tags and
+a ``.qml`` style sidecar, which QGIS applies when it opens the file.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio.crs import CRS
+from rasterio.enums import Resampling
+
+from ..icechart.classes import ChartClasses
+from .georef import TargetGrid
+
+OVERVIEW_LEVELS = (2, 4, 8, 16)
+
+
+def colour_table(chart: ChartClasses) -> dict[int, tuple[int, int, int, int]]:
+    return {v: (*c.colour, 255) for v, c in zip(chart.raster_values, chart.classes)}
+
+
+def category_names(chart: ChartClasses) -> list[str]:
+    """GDAL category names: entry i names raster value i ("" where no class has that value)."""
+    names = [""] * (max(chart.raster_values) + 1)
+    for value, ice_class in zip(chart.raster_values, chart.classes):
+        names[value] = ice_class.label
+    return names
+
+
+def _aux_xml(names: list[str]) -> str:
+    categories = "\n".join(f"      <Category>{escape(name)}</Category>" for name in names)
+    return f"""<PAMDataset>
+  <PAMRasterBand band="1">
+    <CategoryNames>
+{categories}
+    </CategoryNames>
+  </PAMRasterBand>
+</PAMDataset>
+"""
+
+
+def write_geotiff(path: Path, array: np.ndarray, grid: TargetGrid, crs: CRS, nodata: float,
+                  tags: dict[str, str], description: str, chart: ChartClasses | None = None,
+                  overviews: bool = False, style: str | None = None,
+                  lossy_error: float | None = None) -> None:  # fmt: skip
+    """Write ``array`` (already on ``grid``) to ``path`` with its sidecars.
+
+    ``lossy_error``: store floats with LERC to within this absolute error (fast and small);
+    otherwise lossless deflate.
+    """
+    compression = (
+        {"compress": "lerc_zstd", "max_z_error": lossy_error} if lossy_error is not None
+        else {"compress": "deflate", "predictor": 3 if array.dtype.kind == "f" else 2}
+    )  # fmt: skip
+    profile = dict(
+        driver="GTiff", width=grid.width, height=grid.height, count=1, dtype=array.dtype,
+        crs=crs, transform=grid.transform, nodata=nodata, tiled=True, blockxsize=256,
+        blockysize=256, num_threads=2, **compression,
+    )  # fmt: skip
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(array, 1)
+        dst.set_band_description(1, description)
+        dst.update_tags(**tags)
+        if chart is not None:
+            dst.write_colormap(1, colour_table(chart))
+        if overviews:
+            dst.build_overviews(list(OVERVIEW_LEVELS), Resampling.average)
+            dst.update_tags(ns="rio_overview", resampling="average")
+    if chart is not None:
+        aux = path.with_name(path.name + ".aux.xml")
+        aux.write_text(_aux_xml(category_names(chart)), encoding="utf-8")
+    if style is not None:
+        path.with_suffix(".qml").write_text(style, encoding="utf-8")

@@ -1,0 +1,104 @@
+"""The layers of a prediction run, written into a (staging) folder.
+
+File names are fixed so the plugin, the comparison and the draft-chart tools find them:
+``sic.tif``, ``sod.tif``, ``floe.tif`` (SIC in percent, SOD/FLOE as class values, 255 = no
+data), ``<chart>_confidence.tif`` (percent), ``sar_hh.tif``/``sar_hv.tif`` (backscatter in dB at
+80 m, with overviews) and, when the scene carries its ice-chart labels, ``chart_sic.tif`` etc.
+on the same grid as the prediction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from ..icechart.classes import CHARTS, MASK
+from ..icechart.qml import confidence_qml, raster_qml, sar_qml
+from ..scene.reader import Scene
+from ..scene.schema import SAR_VARIABLES
+from ..scene.statistics import unscale
+from .georef import SwathGeoref, chart_resolution
+from .geotiff import write_geotiff
+
+SAR_NODATA = -9999.0
+SAR_LAYERS = {"sar_hh": SAR_VARIABLES[0], "sar_hv": SAR_VARIABLES[1]}
+STRETCH_PERCENTILES = (2, 98)
+SAR_MAX_ERROR_DB = 0.01  # LERC: far below SAR radiometric accuracy, files 2.7 times smaller
+
+
+def chart_file(chart: str) -> str:
+    return f"{chart.lower()}.tif"
+
+
+def confidence_file(chart: str) -> str:
+    return f"{chart.lower()}_confidence.tif"
+
+
+def label_file(chart: str) -> str:
+    return f"chart_{chart.lower()}.tif"
+
+
+def to_raster_values(chart: str, classes: np.ndarray) -> np.ndarray:
+    scale = CHARTS[chart].raster_scale
+    return np.where(classes == MASK, MASK, classes * scale).astype(np.uint8)
+
+
+class LayerWriter:
+    """Warps and writes one run's layers into ``folder``; returns what it wrote."""
+
+    def __init__(self, folder: Path, georef: SwathGeoref, factor: int, tags: dict[str, str],
+                 on_layer: Callable[[str], None] | None = None) -> None:  # fmt: skip
+        self.folder, self.georef, self.factor, self.tags = folder, georef, factor, tags
+        resolution = chart_resolution(factor)
+        self.chart_grid = georef.grid(resolution, snap=resolution)
+        self.written: dict[str, Path] = {}
+        self._on_layer = on_layer
+
+    def _write(self, key: str, name: str, array: np.ndarray, **kwargs) -> None:
+        if self._on_layer is not None:
+            self._on_layer(key)
+        path = self.folder / name
+        write_geotiff(path, array, crs=self.georef.crs, tags={**self.tags, "LAYER": key},
+                      **kwargs)  # fmt: skip
+        self.written[key] = path
+
+    def charts(self, charts: dict[str, np.ndarray], labels: bool = False) -> None:
+        """Class arrays at the downscaled grid: the prediction, or the scene's own chart."""
+        for chart, classes in charts.items():
+            values = self.georef.warp(to_raster_values(chart, classes), self.factor,
+                                      self.chart_grid, nodata=MASK)  # fmt: skip
+            key = f"chart_{chart.lower()}" if labels else chart.lower()
+            name = label_file(chart) if labels else chart_file(chart)
+            what = "ice chart" if labels else "predicted"
+            self._write(key, name, values, grid=self.chart_grid, nodata=MASK,
+                        description=f"{CHARTS[chart].title} ({what})", chart=CHARTS[chart],
+                        style=raster_qml(CHARTS[chart]))  # fmt: skip
+
+    def confidences(self, confidences: dict[str, np.ndarray]) -> None:
+        for chart, percent in confidences.items():
+            values = self.georef.warp(percent, self.factor, self.chart_grid, nodata=MASK)
+            self._write(f"{chart.lower()}_confidence", confidence_file(chart), values,
+                        grid=self.chart_grid, nodata=MASK, style=confidence_qml(),
+                        description=f"{chart} confidence [%]")  # fmt: skip
+
+    def sar(self, scene: Scene) -> None:
+        """HH and HV in dB at 80 m for display, stretched 2-98 % by their styles."""
+        resolution = chart_resolution(1)
+        grid = self.georef.grid(resolution, snap=chart_resolution(self.factor))
+        for key, name in SAR_LAYERS.items():
+            raw = scene.read(name)
+            fill = scene.fill_value(name)
+            valid = np.isfinite(raw) & (raw != fill)
+            db = np.where(valid, unscale(name, raw), SAR_NODATA).astype(np.float32)
+            del raw
+            sample = db[::4, ::4][valid[::4, ::4]]
+            low, high = np.percentile(sample, STRETCH_PERCENTILES) if sample.size else (0, 1)
+            del valid
+            values = self.georef.warp(db, 1, grid, SAR_NODATA)  # nearest: keeps the texture
+            del db
+            self._write(key, f"{key}.tif", values, grid=grid, nodata=SAR_NODATA,
+                        description=f"{key[4:].upper()} backscatter [dB]", overviews=True,
+                        lossy_error=SAR_MAX_ERROR_DB,
+                        style=sar_qml(float(low), float(high)))  # fmt: skip
