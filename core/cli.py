@@ -3,6 +3,7 @@
 Commands:
   synth OUT [--size LINESxSAMPLES] [--seed N] ...   write a synthetic ready-to-train scene
   info SCENE [SCENE ...]                            validate scenes and describe them
+  predict SCENE|FOLDER|LIST ... --out DIR           predict SIC/SOD/FLOE map layers
 """
 
 from __future__ import annotations
@@ -61,6 +62,32 @@ def _parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="validate scenes and describe them")
     info.add_argument("scenes", type=Path, nargs="+")
+
+    predict = commands.add_parser(
+        "predict",
+        help="predict SIC/SOD/FLOE map layers for one or many scenes",
+        description="Writes OUT/<scene name>/ with sic/sod/floe.tif, their confidences, the "
+        "SAR HH/HV and the scene's own chart (if labelled), styled, plus run.json. Scenes "
+        "already done with the same weights and parameters are skipped; a failing scene is "
+        "reported at the end (exit status 1) without stopping the others.",
+    )
+    predict.add_argument(
+        "scenes", type=Path, nargs="+", help="scene files, *_prep.nc folders, .json/.txt lists"
+    )
+    predict.add_argument("--out", type=Path, required=True, help="output folder")
+    predict.add_argument(
+        "--weights",
+        type=Path,
+        help="weight bundle NAME.json (+ NAME.safetensors); default: bundled",
+    )
+    predict.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
+    predict.add_argument("--crs", default="EPSG:3413", help="output CRS (default EPSG:3413)")
+    predict.add_argument("--no-sar", action="store_true", help="skip the SAR HH/HV layers")
+    predict.add_argument("--tile", type=int, help="run the model in tiles of this size")
+    predict.add_argument("--shard", help="INDEX/COUNT: this process's share of the scenes "
+                         "(default: the SLURM job array's task, else all)")  # fmt: skip
+    predict.add_argument("--overwrite", action="store_true", help="replace earlier outputs")
+    predict.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -90,10 +117,35 @@ def _info(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _predict(args: argparse.Namespace) -> int:
+    from .predict.batch import Shard, collect_scenes, run_batch
+    from .predict.progress import Reporter
+    from .predict.run import PredictParams
+    from .progressbar import ProgressBar
+
+    params = PredictParams(weights=args.weights, device=args.device, crs=args.crs,
+                           sar_layers=not args.no_sar, tile_size=args.tile,
+                           overwrite=args.overwrite)  # fmt: skip
+    scenes = collect_scenes(args.scenes)
+    if not scenes:
+        print("error: no scenes found in " + ", ".join(map(str, args.scenes)), file=sys.stderr)
+        return 2
+
+    def on_scene(index: int, count: int, scene: Path) -> Reporter:
+        bar = None if args.quiet else ProgressBar(f"[{index + 1}/{count}] {scene.name}")
+        return Reporter(on_progress=bar)
+
+    report = run_batch(scenes, args.out, params, Shard.parse(args.shard), on_scene)
+    for scene, folder in report.done:
+        print(f"{scene.name}: {folder}")
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"synth": _synth, "info": _info}[args.command](args)
+        return {"synth": _synth, "info": _info, "predict": _predict}[args.command](args)
     except SeaIceMapperError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

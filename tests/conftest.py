@@ -35,3 +35,27 @@ def labelled_scene(tmp_path: Path) -> Path:
 
     name = "20190315T101500_cis_prep.nc"
     return Path(shutil.copy(FIXTURE_SCENES / name, tmp_path / name))
+
+
+@pytest.fixture(scope="session")
+def medium_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A labelled synthetic scene of 400 × 460 pixels (40 × 46 at the model's ×10 grid)."""
+    from core.synthetic.generate import SynthConfig, synthesize
+
+    folder = tmp_path_factory.mktemp("medium_scene")
+    return synthesize(folder, SynthConfig(lines=400, samples=460, seed=11))
+
+
+@pytest.fixture(scope="session")
+def random_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Randomly initialised weights of the winning configuration, as a bundle (manifest path)."""
+    import torch
+
+    from core.model.bundle import save_bundle
+    from core.model.manifest import Manifest
+    from core.model.unet import MultiTaskUNet, UNetConfig
+
+    torch.manual_seed(0)
+    folder = tmp_path_factory.mktemp("weights")
+    manifest = Manifest(architecture={}, training={"data": "nothing: random initialisation"})
+    return save_bundle(MultiTaskUNet(UNetConfig()), manifest, folder / "random")

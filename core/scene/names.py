@@ -53,3 +53,17 @@ def reference_path(prep_path: str | Path) -> Path:
     """Where the separate test labels of a prep file live (``..._prep_reference.nc``)."""
     path = Path(prep_path)
     return path.with_name(path.name.replace("_prep.nc", "_prep_reference.nc"))
+
+
+RAW_PATTERN = re.compile(
+    r"^S1[AB]_EW_GRDM_1SDH_(?P<time>\d{8}T\d{6})_.*_icechart_(?P<service>cis|dmi)_", re.I
+)
+
+
+def prep_name(name: str) -> str:
+    """The ready-to-train file name of a raw AI4Arctic name (as in the official datalists),
+    or ``name`` itself when it is already a ready-to-train name."""
+    match = RAW_PATTERN.match(Path(name).name)
+    if match is None:
+        return name
+    return f"{match.group('time')}_{match.group('service').lower()}_prep.nc"

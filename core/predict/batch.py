@@ -1,0 +1,121 @@
+"""Batch prediction over many scenes: resumable, shardable, and never stopped by one bad scene.
+
+A scene is done when its run folder holds a ``run.json`` with the same cache key (scene file,
+weights, output-changing parameters), so a re-run skips it. ``--shard INDEX/COUNT`` takes every
+COUNT-th scene starting at INDEX of the sorted list; on SLURM it defaults from the job array
+(``SLURM_ARRAY_TASK_ID``/``SLURM_ARRAY_TASK_COUNT``), so an array job needs no coordination
+beyond the shared output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import SeaIceMapperError
+from ..scene.names import parse_scene_id, prep_name
+from ..scene.reader import open_scene
+from .progress import Reporter
+from .run import LoadedModel, PredictParams, cache_key, finished_run, run_prediction
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int = 0
+    count: int = 1
+
+    @classmethod
+    def parse(cls, text: str | None, env: Mapping[str, str] = os.environ) -> Shard:
+        """``INDEX/COUNT``; without it, the SLURM job array's task, else the whole list."""
+        if text is None:
+            if "SLURM_ARRAY_TASK_ID" not in env or "SLURM_ARRAY_TASK_COUNT" not in env:
+                return cls()
+            offset = int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
+            text = f"{int(env['SLURM_ARRAY_TASK_ID']) - offset}/{env['SLURM_ARRAY_TASK_COUNT']}"
+        try:
+            index, count = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise SeaIceMapperError(f"shard {text!r} is not INDEX/COUNT, e.g. 0/4") from None
+        if not 0 <= index < count:
+            raise SeaIceMapperError(f"shard {text!r}: need 0 <= INDEX < COUNT")
+        return cls(index, count)
+
+    def take(self, items: Sequence[Path]) -> list[Path]:
+        return list(items[self.index :: self.count])
+
+
+def read_scene_list(path: Path) -> list[Path]:
+    """Scenes named in a ``.json`` list (like the official datalists, raw or ready-to-train
+    names) or a text file (one per line, ``#`` comments), relative to the list's folder."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        names = json.loads(text) if path.suffix == ".json" else [
+            line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        ]  # fmt: skip
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SeaIceMapperError(f"Cannot read the scene list {path}: {error}") from None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise SeaIceMapperError(f"{path} is not a JSON list of scene file names.")
+    return [path.parent / prep_name(name) for name in names]
+
+
+def collect_scenes(sources: Sequence[Path]) -> list[Path]:
+    """Scene files from files, folders (their ``*_prep.nc``) and scene lists; sorted, unique."""
+    scenes: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            scenes += source.glob("*_prep.nc")
+        elif source.suffix in (".json", ".txt"):
+            scenes += read_scene_list(source)
+        else:
+            scenes.append(source)
+    return sorted(set(scenes))
+
+
+@dataclass
+class BatchReport:
+    done: list[tuple[Path, Path]] = field(default_factory=list)  # (scene, run folder)
+    skipped: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"{len(self.done)} predicted, {len(self.skipped)} already done, "
+                 f"{len(self.failed)} failed"]  # fmt: skip
+        lines += [f"  FAILED {path}: {message}" for path, message in self.failed]
+        return "\n".join(lines)
+
+
+def already_done(scene: Path, out_dir: Path, loaded: LoadedModel, params: PredictParams) -> bool:
+    try:
+        name = parse_scene_id(scene.name).name
+    except ValueError:  # a renamed file: its id is inside
+        with open_scene(scene, required=()) as opened:
+            name = opened.info.scene_id.name
+    record = finished_run(out_dir / name) or {}
+    return record.get("cache_key") == cache_key(scene, loaded.manifest, params)
+
+
+SceneReporter = Callable[[int, int, Path], Reporter]  # (index, count, scene) -> its reporter
+
+
+def run_batch(scenes: Sequence[Path], out_dir: Path, params: PredictParams, shard: Shard,
+              on_scene: SceneReporter | None = None) -> BatchReport:  # fmt: skip
+    """Predict this shard's scenes with one loaded model; a failing scene is reported, not
+    fatal. Differing earlier outputs are replaced only with ``params.overwrite``."""
+    mine = shard.take(scenes)
+    loaded = LoadedModel.load(params.weights, params.device)
+    report = BatchReport()
+    for i, scene in enumerate(mine):
+        try:
+            if already_done(scene, out_dir, loaded, params):
+                report.skipped.append(scene)
+                continue
+            reporter = on_scene(i, len(mine), scene) if on_scene else Reporter()
+            result = run_prediction(scene, out_dir, params, loaded, reporter)
+            report.done.append((scene, result.folder))
+        except SeaIceMapperError as error:
+            report.failed.append((scene, str(error)))
+    return report
