@@ -76,7 +76,7 @@ class Process:
             dist.barrier()
 
 
-def _device(config: TrainConfig, process: Process) -> DeviceChoice:
+def training_device(config: TrainConfig, process: Process) -> DeviceChoice:
     choice = choose_device(config.device)
     if choice.device.type == "cuda" and process.world > 1:
         index = process.local_rank
@@ -183,7 +183,7 @@ def _train(config: TrainConfig, process: Process, log) -> TrainResult:
             f"{out_dir} holds a checkpoint of a run with other settings. Resume it with the "
             "same settings, or pass another output folder (--out)."
         )
-    device = _device(config, process)
+    device = training_device(config, process)
     train_scenes, val_scenes = _load_data(config, process, log)
     torch.manual_seed(config.seed)
     arch = UNetConfig(len(config.channels), config.filters,

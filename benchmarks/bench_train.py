@@ -1,0 +1,101 @@
+"""Benchmark: training throughput, the share of step time spent on data, and the projected
+time of the full ``paper`` preset (150 000 iterations) on this machine.
+
+Run: ``.venv/bin/python benchmarks/bench_train.py [--preset paper] [--steps 100]
+[--scenes 8] [--size 3000x3100] [--device auto] [--keep DIR]``. It generates synthetic scenes
+(in parallel), caches them, then trains two short epochs with the preset's batch, patch and
+model through the real training loop, and reports the second (warm) epoch. Validation cost
+is measured on the validation scenes and scaled to the 17 scenes of ~500 × 520 the paper
+validates on every epoch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAPER_VAL_PIXELS = 17 * 500 * 520  # valset2: 17 whole scenes at /10
+
+
+def _synth(args: tuple[str, int, int, int]) -> str:
+    from core.synthetic.generate import SynthConfig, synthesize
+
+    folder, seed, lines, samples = args
+    return str(synthesize(Path(folder), SynthConfig(lines=lines, samples=samples, seed=seed)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--preset", default="paper")
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--scenes", type=int, default=8)
+    parser.add_argument("--size", default="3000x3100")
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    from core.model.bundle import load_bundle
+    from training.config import PRESETS
+    from training.data import load_cached, prepare, scene_files
+    from training.loop import Process, train, training_device, validate
+
+    lines, samples = (int(v) for v in args.size.split("x"))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        train_dir, val_dir = folder / "train", folder / "val"
+        for path, count, first in ((train_dir, args.scenes, 0), (val_dir, 2, 100)):
+            path.mkdir(parents=True, exist_ok=True)
+            if len(list(path.glob("*_prep.nc"))) < count:
+                jobs = [(str(path), first + i, lines, samples) for i in range(count)]
+                with ProcessPoolExecutor() as pool:
+                    list(pool.map(_synth, jobs))
+        config = replace(
+            PRESETS[args.preset], train_scenes=str(train_dir), val_scenes=str(val_dir),
+            cache_dir=str(folder / "cache"), out_dir=str(folder / f"run-{time.time_ns()}"),
+            epochs=2, epoch_len=args.steps, restart_epochs=2, checkpoint_every=10**9,
+            device=args.device, synthetic=None, log_every=max(args.steps // 4, 1),
+            batch_size=args.batch_size or PRESETS[args.preset].batch_size,
+        )  # fmt: skip
+        choice = training_device(config, Process())
+        result = train(config, log=lambda _: None)
+        history = json.loads((Path(config.out_dir) / "checkpoint" / "state.json").read_text())
+        warm = history["history"][-1]
+        model, _ = load_bundle(result.bundle, choice.device)
+        val_config = replace(config, patch_size=0)
+        val_scenes = load_cached(prepare(config, scene_files(str(val_dir))), val_config)
+        validate(model, val_scenes, choice)  # warm-up
+        start = time.perf_counter()
+        validate(model, val_scenes, choice)
+        val_s = time.perf_counter() - start
+    preset = PRESETS[args.preset]
+    it_s = warm["iterations_per_s"]
+    val_pixels = sum(s.y[0].size for s in val_scenes)
+    val_paper = val_s * PAPER_VAL_PIXELS / val_pixels
+    projected = preset.iterations / it_s + preset.epochs * val_paper
+    device = choice.describe()
+    print(
+        f"device {device}; preset {args.preset}: batch {config.batch_size}, patch "
+        f"{config.patch_size}, {len(config.channels)} channels, steps {result.steps}"
+    )
+    print(
+        f"warm epoch: {it_s:.2f} iterations/s ({it_s * config.batch_size:.0f} patches/s), "
+        f"data share of step time {100 * warm['data_share']:.1f} %"
+    )
+    print(f"validation: ~{val_paper:.2f} s per epoch at the paper's 17 scenes")
+    print(
+        f"projected full '{args.preset}' preset ({preset.iterations} iterations, "
+        f"{preset.epochs} validations): {projected / 60:.1f} min"
+    )
+
+
+if __name__ == "__main__":
+    main()
