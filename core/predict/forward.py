@@ -85,22 +85,21 @@ def forward_tiled(model: torch.nn.Module, x: np.ndarray, device: DeviceChoice, t
         weights[r : r + th, c : c + tw] += weight
         if on_tile is not None:
             on_tile(k + 1, len(rows) * len(cols))
-    assert total is not None
+    if total is None:
+        raise ValueError(f"nothing to predict: input of shape {x.shape}")
     return total / np.maximum(weights, 1e-12)
 
 
 def forward(model: MultiTaskUNet, x: np.ndarray, device: DeviceChoice,
             tile: int | None = None, overlap: int = 64) -> RawOutputs:  # fmt: skip
     """Whole-scene pass; on a CUDA out-of-memory error (or when ``tile`` is set), tiles."""
-    stack: np.ndarray | None = None
-    if tile is None:
+    if tile is not None:
+        stack = forward_tiled(model, x, device, tile, min(overlap, tile // 2))
+    else:
         try:
             stack = _stack(model, torch.from_numpy(x), device).numpy()
-        except torch.OutOfMemoryError:
+        except torch.OutOfMemoryError:  # a scene too large for the GPU: tiles of 512
             torch.cuda.empty_cache()
-            tile = 512
-    if stack is None:
-        assert tile is not None
-        stack = forward_tiled(model, x, device, tile, min(overlap, tile // 2))
+            stack = forward_tiled(model, x, device, 512, overlap)
     n_sod = model.config.n_sod
     return RawOutputs(sic=stack[0], sod=stack[1 : 1 + n_sod], floe=stack[1 + n_sod :])
