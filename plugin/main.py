@@ -40,7 +40,7 @@ class SeaIceMapperPlugin:
 
     def show_dock(self) -> None:
         if self.dock is None:
-            self.dock = SeaIceMapperDock(self.iface.mainWindow())
+            self.dock = SeaIceMapperDock(self.iface, self.iface.mainWindow())
             self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
         self.dock.show()
         self.dock.raise_()
@@ -52,6 +52,7 @@ class SeaIceMapperPlugin:
             self.action.deleteLater()
             self.action = None
         if self.dock is not None:
+            self.dock.cancel_run()  # a running task stops and writes nothing
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None

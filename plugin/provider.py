@@ -5,6 +5,7 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .algorithms import PredictAlgorithm, StyleChartAlgorithm
 from .paths import ICON_PATH
 
 
@@ -19,5 +20,5 @@ class SeaIceMapperProvider(QgsProcessingProvider):
         return QIcon(str(ICON_PATH))
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS API name)
-        # Algorithms arrive with the inference and comparison features.
-        pass
+        for algorithm in (PredictAlgorithm(), StyleChartAlgorithm()):
+            self.addAlgorithm(algorithm)

@@ -24,33 +24,16 @@ from ..model.unet import MultiTaskUNet, fold_batch_norm
 from ..output.folder import atomic_folder, refuse_existing
 from ..output.georef import SwathGeoref, parse_crs
 from ..output.layers import LayerWriter
-from ..scene.geolocation import POLAR_STEREO_NORTH
 from ..scene.reader import Scene, SceneInfo, open_scene
 from .decide import Prediction, decide, to_full_grid
 from .device import DeviceChoice, choose_device
 from .forward import forward
 from .inputs import Inputs, InputSpec, build_inputs
+from .params import PredictParams
 from .progress import Reporter
 
 RUN_FILE = "run.json"
 RUN_FORMAT_VERSION = 1
-
-
-@dataclass(frozen=True)
-class PredictParams:
-    """What a user chooses for a run (the dock, Processing and the CLI fill this in)."""
-
-    weights: Path | None = None  # None: the bundled default weights
-    device: str = "auto"  # auto, cpu, cuda, cuda:N
-    crs: str = POLAR_STEREO_NORTH
-    sar_layers: bool = True  # HH/HV display layers
-    chart_layers: bool = True  # the scene's own ice chart, when it carries labels
-    tile_size: int | None = None  # force tiled inference (None: whole scene, tiles on OOM)
-    overwrite: bool = False
-
-    def result_fields(self) -> dict:
-        """The parameters that change what a run writes (the cache key includes them)."""
-        return {"crs": self.crs, "sar_layers": self.sar_layers, "chart_layers": self.chart_layers}
 
 
 @dataclass

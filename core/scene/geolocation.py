@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from rasterio.warp import transform as transform_points
 
-POLAR_STEREO_NORTH = "EPSG:3413"
+from .schema import POLAR_STEREO_NORTH
 
 
 def tie_positions(shape: tuple[int, int], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ def atomic_path(path: Path, overwrite: bool = False) -> Iterator[Path]:
             "another name."
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part-{os.getpid()}")
+    tmp = path.with_name(f".{path.stem}.part-{os.getpid()}{path.suffix}")  # GDAL reads suffixes
     try:
         yield tmp
         os.replace(tmp, path)

@@ -1,0 +1,201 @@
+"""Processing algorithms: the dock's prediction and the SIGRID-3 styling, scriptable.
+
+Usable from ``processing.run("seaicemapper:predict", {...})`` and from the command line with
+``qgis_process run seaicemapper:predict -- INPUT=scene.nc OUTPUT_FOLDER=out``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingOutputFolder,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterVectorLayer,
+    QgsVectorLayer,
+)
+
+from ..core.errors import RunCancelledError, SeaIceMapperError
+from ..core.icechart.classes import CHART_NAMES
+from ..core.predict.params import PredictParams
+from .deps import missing_message, missing_modules
+from .settings import DEVICES
+
+STYLES = Path(__file__).resolve().parent.parent / "resources" / "styles"
+
+
+class _Algorithm(QgsProcessingAlgorithm):
+    def group(self) -> str:
+        return "Sea ice charts"
+
+    def groupId(self) -> str:  # noqa: N802 (QGIS API name)
+        return "seaicecharts"
+
+    def createInstance(self):  # noqa: N802 (QGIS API name)
+        return type(self)()
+
+    @staticmethod
+    def _check_dependencies() -> None:
+        missing = missing_modules()
+        if missing:
+            raise QgsProcessingException(missing_message(missing))
+
+
+class PredictAlgorithm(_Algorithm):
+    INPUT, WEIGHTS, DEVICE, CRS, SAR, OVERWRITE = (
+        "INPUT",
+        "WEIGHTS",
+        "DEVICE",
+        "CRS",
+        "SAR",
+        "OVERWRITE",
+    )
+    OUTPUT_FOLDER, RUN_FOLDER, DEVICE_USED = "OUTPUT_FOLDER", "RUN_FOLDER", "DEVICE_USED"
+
+    def name(self) -> str:
+        return "predict"
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS API name)
+        return "Predict sea ice charts from scene"
+
+    def shortHelpString(self) -> str:  # noqa: N802 (QGIS API name)
+        return (
+            "Runs the multi-task U-Net on an AI4Arctic scene and writes SIC (percent), SOD "
+            "and FLOE GeoTIFFs with confidences, SAR HH/HV and the scene's own chart, "
+            "styled, into OUTPUT_FOLDER/<scene name>."
+        )
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (QGIS API name)
+        self.addParameter(
+            QgsProcessingParameterFile(self.INPUT, "AI4Arctic scene (netCDF)", extension="nc")
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.WEIGHTS,
+                "Weight bundle manifest (empty: bundled)",
+                extension="json",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(self.DEVICE, "Device", options=list(DEVICES), defaultValue=0)
+        )
+        self.addParameter(
+            QgsProcessingParameterCrs(self.CRS, "Output CRS (empty: EPSG:3413)", optional=True)
+        )
+        self.addParameter(QgsProcessingParameterBoolean(self.SAR, "SAR HH/HV layers", True))
+        self.addParameter(QgsProcessingParameterBoolean(self.OVERWRITE, "Overwrite", False))
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, "Output folder")
+        )
+        self.addOutput(QgsProcessingOutputFolder(self.RUN_FOLDER, "Run folder"))
+        self.addOutput(QgsProcessingOutputString(self.DEVICE_USED, "Device used"))
+
+    def processAlgorithm(self, parameters, context: QgsProcessingContext, feedback):  # noqa: N802
+        self._check_dependencies()
+        from ..core.predict.progress import Reporter
+        from ..core.predict.run import run_prediction
+
+        scene = self.parameterAsFile(parameters, self.INPUT, context)
+        weights = self.parameterAsFile(parameters, self.WEIGHTS, context)
+        crs = self.parameterAsCrs(parameters, self.CRS, context)
+        params = PredictParams(
+            weights=Path(weights) if weights else None,
+            device=DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
+            crs=(crs.authid() or crs.toWkt()) if crs.isValid() else "EPSG:3413",
+            sar_layers=self.parameterAsBoolean(parameters, self.SAR, context),
+            overwrite=self.parameterAsBoolean(parameters, self.OVERWRITE, context),
+        )
+        out = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
+
+        def progress(stage: str, fraction: float) -> None:
+            feedback.setProgressText(stage)
+            feedback.setProgress(100 * fraction)
+
+        try:
+            result = run_prediction(
+                scene, out, params, report=Reporter(progress, feedback.isCanceled)
+            )
+        except RunCancelledError as error:
+            raise QgsProcessingException(str(error)) from None
+        except SeaIceMapperError as error:
+            raise QgsProcessingException(str(error)) from None
+        feedback.pushInfo(f"Ran on {result.device}; layers in {result.folder}")
+        for key in ("sic", "sod", "floe"):
+            title = f"{result.scene.scene_id.name} {key.upper()}"
+            details = QgsProcessingContext.LayerDetails(title, context.project(), key)
+            context.addLayerToLoadOnCompletion(str(result.layers[key]), details)
+        return {
+            self.OUTPUT_FOLDER: out,
+            self.RUN_FOLDER: str(result.folder),
+            self.DEVICE_USED: result.device,
+        }
+
+
+class StyleChartAlgorithm(_Algorithm):
+    INPUT, CHART, OUTPUT = "INPUT", "CHART", "OUTPUT"
+
+    def name(self) -> str:
+        return "stylechart"
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS API name)
+        return "Style SIGRID-3 ice chart"
+
+    def shortHelpString(self) -> str:  # noqa: N802 (QGIS API name)
+        return (
+            "Decodes the egg codes of a SIGRID-3 polygon layer into the AI4Arctic SIC, SOD "
+            "and FLOE classes (SIC_CLASS, SOD_CLASS, FLOE_CLASS) and writes a GeoPackage "
+            "styled in the WMO colours of the chosen chart, like the predicted rasters."
+        )
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (QGIS API name)
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.INPUT, "SIGRID-3 ice chart", [QgsProcessing.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.CHART, "Colour by", options=list(CHART_NAMES), defaultValue=0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, "Styled chart", "GeoPackage (*.gpkg)"
+            )
+        )
+
+    def processAlgorithm(self, parameters, context: QgsProcessingContext, feedback):  # noqa: N802
+        from ..core.icechart.export import write_decoded_chart
+        from ..core.icechart.sigrid import read_chart
+
+        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        chart_name = CHART_NAMES[self.parameterAsEnum(parameters, self.CHART, context)]
+        out = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        source = layer.source().split("|")[0]
+        try:
+            chart = read_chart(source)
+            write_decoded_chart(chart, out, overwrite=True)
+        except SeaIceMapperError as error:
+            raise QgsProcessingException(str(error)) from None
+        feedback.pushInfo(chart.summary())
+        style = STYLES / f"sigrid_{chart_name.lower()}.qml"
+        styled = QgsVectorLayer(str(out), "styled", "ogr")
+        styled.loadNamedStyle(str(style))
+        styled.saveStyleToDatabase(f"{chart_name} classes", "WMO colours", True, "")
+        out.with_suffix(".qml").write_text(style.read_text(encoding="utf-8"), encoding="utf-8")
+        details = QgsProcessingContext.LayerDetails(
+            f"{layer.name()} ({chart_name})", context.project(), self.OUTPUT
+        )
+        context.addLayerToLoadOnCompletion(str(out), details)
+        return {self.OUTPUT: str(out)}

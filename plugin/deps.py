@@ -1,0 +1,97 @@
+"""What the plugin needs beyond QGIS, what is missing, and a report to paste into an issue.
+
+The plugin loads without any of these; the first run checks them and says exactly what to
+install, with the command for the Python this QGIS runs in.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import platform
+import sys
+from pathlib import Path
+
+# module name -> pip package name
+REQUIRED = {
+    "torch": "torch",
+    "numpy": "numpy",
+    "netCDF4": "netCDF4",
+    "rasterio": "rasterio",
+    "safetensors": "safetensors",
+    "shapely": "shapely",
+    "pyogrio": "pyogrio",
+}
+
+
+def missing_modules() -> list[str]:
+    return [module for module in REQUIRED if importlib.util.find_spec(module) is None]
+
+
+def qgis_python() -> str:
+    """The Python interpreter of this QGIS (``sys.executable`` is QGIS itself inside it)."""
+    executable = Path(sys.executable)
+    if executable.name.lower().startswith("python"):
+        return str(executable)
+    prefix = Path(sys.exec_prefix)
+    candidates = [prefix / "python.exe", prefix / "bin" / "python3", prefix / "bin" / "python"]
+    for candidate in candidates:
+        if candidate.exists():
+            return str(candidate)
+    return "python3"
+
+
+def install_command(missing: list[str]) -> str:
+    packages = " ".join(REQUIRED[m] for m in missing)
+    # numpy<2: QGIS's own compiled modules (GDAL, SciPy) are built against numpy 1.
+    return f'"{qgis_python()}" -m pip install --user "numpy<2" {packages}'
+
+
+def missing_message(missing: list[str]) -> str:
+    return (
+        f"Sea Ice Mapper needs {', '.join(missing)}, which this QGIS's Python cannot import. "
+        f"Install them (then restart QGIS) with:\n{install_command(missing)}\n"
+        "On Windows run it in the OSGeo4W Shell; torch's site (pytorch.org) gives the command "
+        "for a CUDA build."
+    )
+
+
+def _version(module: str) -> str:
+    try:
+        return str(getattr(importlib.import_module(module), "__version__", "installed"))
+    except Exception as error:  # a report must not fail on a broken package
+        return f"not importable ({type(error).__name__}: {error})"
+
+
+def diagnostics() -> str:
+    """A Markdown report of versions, devices and paths."""
+    from qgis.core import Qgis
+
+    lines = [
+        "## Sea Ice Mapper diagnostics",
+        "",
+        f"- QGIS: {Qgis.version()}",
+        f"- Python: {sys.version.split()[0]} ({qgis_python()})",
+        f"- Platform: {platform.platform()}",
+    ]
+    for module in REQUIRED:
+        found = importlib.util.find_spec(module) is not None
+        lines.append(f"- {module}: {_version(module) if found else 'MISSING'}")
+    if importlib.util.find_spec("torch") is not None:
+        try:
+            import torch
+
+            cuda = torch.cuda.is_available()
+            gpus = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+            lines += [f"- CUDA available: {cuda} (torch built with CUDA "
+                      f"{torch.version.cuda or 'none'})",
+                      f"- GPUs: {', '.join(gpus) or 'none'}"]  # fmt: skip
+        except Exception as error:  # likewise
+            lines.append(f"- torch failed: {error}")
+    from ..core.about import about
+
+    lines += [f"- Sea Ice Mapper: {about().version} in {Path(__file__).resolve().parent.parent}"]
+    missing = missing_modules()
+    if missing:
+        lines += ["", "Missing packages; install with:", "", f"    {install_command(missing)}"]
+    return "\n".join(lines) + "\n"

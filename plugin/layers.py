@@ -1,0 +1,54 @@
+"""A finished run's layers in the project: one group per scene, styled, persistent on disk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qgis.core import QgsLayerTreeGroup, QgsProject, QgsRasterLayer
+
+# (file stem, layer title, visible): drawing order, top first.
+LAYERS = (
+    ("sic", "SIC predicted [%]", True),
+    ("sod", "SOD predicted", False),
+    ("floe", "FLOE predicted", False),
+    ("sic_confidence", "SIC confidence [%]", False),
+    ("sod_confidence", "SOD confidence [%]", False),
+    ("floe_confidence", "FLOE confidence [%]", False),
+    ("chart_sic", "SIC ice chart [%]", False),
+    ("chart_sod", "SOD ice chart", False),
+    ("chart_floe", "FLOE ice chart", False),
+    ("sar_hh", "SAR HH [dB]", True),
+    ("sar_hv", "SAR HV [dB]", False),
+)
+
+
+def add_run_layers(folder: Path, project: QgsProject | None = None) -> QgsLayerTreeGroup:
+    """Add the layers of the run in ``folder`` as a group named after its scene.
+
+    A group of the same name (an earlier run of that scene) is replaced.
+    """
+    project = project or QgsProject.instance()
+    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    name = f"{record['scene']} ({record['model']['sha256'][:8]})"
+    root = project.layerTreeRoot()
+    old = root.findGroup(name)
+    if old is not None:
+        project.removeMapLayers(old.findLayerIds())
+        root.removeChildNode(old)
+    group = root.insertGroup(0, name)
+    for stem, title, visible in LAYERS:
+        path = folder / f"{stem}.tif"
+        if not path.exists():
+            continue
+        layer = QgsRasterLayer(str(path), f"{record['scene']} {title}")
+        if not layer.isValid():
+            raise RuntimeError(f"QGIS cannot open {path}")
+        style = path.with_suffix(".qml")
+        if style.exists():
+            layer.loadNamedStyle(str(style))
+        project.addMapLayer(layer, False)
+        node = group.addLayer(layer)
+        node.setItemVisibilityChecked(visible)
+        node.setExpanded(False)
+    return group

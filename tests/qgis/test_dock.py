@@ -1,0 +1,157 @@
+"""The dock in a real QGIS: a background run adds styled layers; cancel and errors behave."""
+
+import time
+from pathlib import Path
+
+import pytest
+import qgis.utils
+import rasterio
+from qgis.core import (
+    QgsApplication,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsPalettedRasterRenderer,
+    QgsProject,
+    QgsSettings,
+)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+
+from core.icechart.classes import SIC
+
+
+@pytest.fixture()
+def dock(plugin_on_path, qgis_iface):
+    QgsSettings().remove("sea_ice_mapper")  # every test starts from the default settings
+    qgis.utils.updateAvailablePlugins()
+    assert qgis.utils.loadPlugin(plugin_on_path) and qgis.utils.startPlugin(plugin_on_path)
+    plugin = qgis.utils.plugins[plugin_on_path]
+    plugin.show_dock()
+    yield plugin.dock
+    QgsProject.instance().clear()
+    QgsSettings().remove("sea_ice_mapper")
+
+
+def wait_for(dock, seconds=120):
+    deadline = time.monotonic() + seconds
+    while dock.task is not None and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.02)
+    assert dock.task is None, "the run did not finish"
+
+
+def choose(dock, scene, weights, out):
+    dock.scene_widget.setFilePath(str(scene))
+    dock.weights_widget.setFilePath(str(weights))
+    dock.output_widget.setFilePath(str(out))
+    dock.device.setCurrentIndex(dock.device.findData("cpu"))
+
+
+def test_a_run_adds_one_styled_group_and_shows_the_device(dock, medium_scene, random_bundle,
+                                                          tmp_path):  # fmt: skip
+    choose(dock, medium_scene, random_bundle, tmp_path / "out")
+    assert "400 × 460 pixels at 80 m" in dock.scene_info.text()
+    assert "trained on nothing: random initialisation" in dock.model_info.text()
+    assert dock.start_run() is not None
+    assert not dock.run_button.isEnabled() and dock.cancel_button.isEnabled()
+    wait_for(dock)
+    assert dock.last_task.result is not None, dock.status.text()
+    assert dock.ran_on.text() == "Ran on: CPU (cpu, float32)"
+    root = QgsProject.instance().layerTreeRoot()
+    [group] = root.children()
+    names = [node.name() for node in group.children()]
+    scene = medium_scene.name[:19]
+    assert names[0] == f"{scene} SIC predicted [%]" and names[-1] == f"{scene} SAR HV [dB]"
+    assert f"{scene} SOD ice chart" in names
+    sic = group.children()[0].layer()
+    assert isinstance(sic.renderer(), QgsPalettedRasterRenderer)
+    assert [c.color.getRgb()[:3] for c in sic.renderer().classes()] == [
+        c.colour for c in SIC.classes
+    ]
+    assert not group.findLayer(group.children()[3].layer()).isVisible()  # confidences off
+    assert Path(sic.source()).parent.parent == tmp_path / "out"  # persistent, chosen folder
+    assert dock.settings.recent_scenes[0] == str(medium_scene)
+
+
+def test_rendered_map_shows_wmo_colours_where_the_chart_says(dock, medium_scene, random_bundle,
+                                                             tmp_path):  # fmt: skip
+    choose(dock, medium_scene, random_bundle, tmp_path / "out")
+    dock.start_run()
+    wait_for(dock)
+    sic_layer = QgsProject.instance().layerTreeRoot().children()[0].children()[0].layer()
+    settings = QgsMapSettings()
+    settings.setLayers([sic_layer])
+    settings.setDestinationCrs(sic_layer.crs())
+    settings.setExtent(sic_layer.extent())
+    size = QSize(sic_layer.width(), sic_layer.height())  # one map pixel per raster pixel
+    settings.setOutputSize(size)
+    settings.setBackgroundColor(QColor(0, 0, 0))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    image.save(str(tmp_path / "map.png"))
+    with rasterio.open(sic_layer.source()) as ds:
+        values = ds.read(1)
+    colours = {v: c.colour for v, c in zip(SIC.raster_values, SIC.classes)}
+    checked = 0
+    for row in range(1, values.shape[0] - 1, 3):
+        for col in range(1, values.shape[1] - 1, 3):
+            block = values[row - 1 : row + 2, col - 1 : col + 2]
+            if block[1, 1] != 255 and (block == block[1, 1]).all():
+                pixel = QColor(image.pixel(col, row)).getRgb()[:3]
+                assert pixel == colours[int(block[1, 1])], (row, col)
+                checked += 1
+    assert checked > 20
+    assert (image.width(), image.height()) == (size.width(), size.height())
+
+
+def test_cancel_leaves_no_files_and_no_layers(dock, medium_scene, random_bundle, tmp_path):
+    choose(dock, medium_scene, random_bundle, tmp_path / "out")
+    task = dock.start_run()
+    dock.cancel_run()
+    wait_for(dock)
+    assert task.result is None
+    assert dock.status.text() == "Cancelled; nothing was written."
+    assert not any((tmp_path / "out").rglob("*.tif")) if (tmp_path / "out").exists() else True
+    assert QgsProject.instance().layerTreeRoot().children() == []
+
+
+def test_a_bad_scene_is_shown_inline_and_not_run(dock, random_bundle, tmp_path):
+    broken = tmp_path / "20200101T000000_cis_prep.nc"
+    broken.write_bytes(b"nonsense")
+    choose(dock, broken, random_bundle, tmp_path / "out")
+    assert "is not a netCDF file" in dock.scene_info.text()
+    assert dock.start_run() is None
+    assert "Fix the scene" in dock.status.text()
+    dock.scene_widget.setFilePath(str(tmp_path / "missing_prep.nc"))
+    assert "does not exist" in dock.scene_info.text()
+
+
+def test_an_existing_run_is_an_error_the_analyst_understands(dock, medium_scene, random_bundle,
+                                                             tmp_path):  # fmt: skip
+    choose(dock, medium_scene, random_bundle, tmp_path / "out")
+    dock.start_run()
+    wait_for(dock)
+    dock.start_run()
+    wait_for(dock)
+    assert "already exists" in dock.status.text() and "Overwrite" in dock.status.text()
+    assert dock.last_task.details is None  # a user error, not a plugin bug
+
+
+def test_settings_survive_a_new_dock(dock, medium_scene, random_bundle, tmp_path):
+    from sea_ice_mapper.plugin.settings import DockSettings
+
+    choose(dock, medium_scene, random_bundle, tmp_path / "out")
+    dock.overwrite.setChecked(True)
+    dock.read_widgets().save()
+    again = DockSettings.load()
+    assert again.weights == str(random_bundle) and again.device == "cpu" and again.overwrite
+    assert again.output_folder() == tmp_path / "out"
+
+
+def test_diagnostics_report_names_versions_and_devices(dock):
+    report = dock.copy_diagnostics()
+    assert report.startswith("## Sea Ice Mapper diagnostics")
+    for needle in ("QGIS:", "Python:", "torch:", "CUDA available:", "rasterio:"):
+        assert needle in report
