@@ -95,7 +95,7 @@ def training_device(config: TrainConfig, process: Process) -> DeviceChoice:
 def validate(model: MultiTaskUNet, scenes: list[CachedScene], device: DeviceChoice) -> dict:
     """Scores on whole validation scenes at the downscaled grid, pixels pooled (spec §4.8)."""
     was_training = model.training
-    model.eval()
+    model.train(False)  # evaluation mode
     scores = ScoreAccumulator()
     for scene in scenes:
         raw = forward(model, scene.x.astype(np.float32), device)

@@ -24,6 +24,18 @@ def _hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+def _min_max_origin(limits: str, accuracy: str) -> str:
+    """How QGIS derives a band's display range: ``limits`` None, or a 2-98 % cumulative cut."""
+    return f"""      <minMaxOrigin>
+        <limits>{limits}</limits>
+        <extent>WholeRaster</extent>
+        <statAccuracy>{accuracy}</statAccuracy>
+        <cumulativeCutLower>0.02</cumulativeCutLower>
+        <cumulativeCutUpper>0.98</cumulativeCutUpper>
+        <stdDevFactor>2</stdDevFactor>
+      </minMaxOrigin>"""
+
+
 def raster_qml(chart: ChartClasses) -> str:
     """Paletted raster style; the mask value is nodata in the files, so it has no entry."""
     entries = "\n".join(
@@ -39,14 +51,7 @@ def raster_qml(chart: ChartClasses) -> str:
     </provider>
     <rasterrenderer type="paletted" band="1" opacity="1" alphaBand="-1" nodataColor="">
       <rasterTransparency/>
-      <minMaxOrigin>
-        <limits>None</limits>
-        <extent>WholeRaster</extent>
-        <statAccuracy>Estimated</statAccuracy>
-        <cumulativeCutLower>0.02</cumulativeCutLower>
-        <cumulativeCutUpper>0.98</cumulativeCutUpper>
-        <stdDevFactor>2</stdDevFactor>
-      </minMaxOrigin>
+{_min_max_origin("None", "Estimated")}
       <colorPalette>
 {entries}
       </colorPalette>
@@ -145,14 +150,7 @@ def confidence_qml() -> str:
 
 def sar_qml(low: float, high: float) -> str:
     """Grey style of a SAR layer stretched from ``low`` to ``high`` (its 2nd-98th percentiles)."""
-    body = f"""      <minMaxOrigin>
-        <limits>CumulativeCut</limits>
-        <extent>WholeRaster</extent>
-        <statAccuracy>Exact</statAccuracy>
-        <cumulativeCutLower>0.02</cumulativeCutLower>
-        <cumulativeCutUpper>0.98</cumulativeCutUpper>
-        <stdDevFactor>2</stdDevFactor>
-      </minMaxOrigin>
+    body = f"""{_min_max_origin("CumulativeCut", "Exact")}
       <contrastEnhancement>
         <minValue>{low:.4g}</minValue>
         <maxValue>{high:.4g}</maxValue>
