@@ -24,6 +24,16 @@ def _hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+# The end every raster style shares: neutral colour adjustments, then the blend mode.
+_RASTER_TAIL = """    <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
+    <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" colorizeRed="255" colorizeGreen="128" colorizeBlue="128" colorizeStrength="100"/>
+    <rasterresampler maxOversampling="2"/>
+  </pipe>
+  <blendMode>0</blendMode>
+</qgis>
+"""  # noqa: E501 (QGIS's own attribute layout)
+
+
 def _min_max_origin(limits: str, accuracy: str) -> str:
     """How QGIS derives a band's display range: ``limits`` None, or a 2-98 % cumulative cut."""
     return f"""      <minMaxOrigin>
@@ -57,13 +67,7 @@ def raster_qml(chart: ChartClasses) -> str:
       </colorPalette>
       <colorramp type="randomcolors" name="[source]"/>
     </rasterrenderer>
-    <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
-    <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" colorizeRed="255" colorizeGreen="128" colorizeBlue="128" colorizeStrength="100"/>
-    <rasterresampler maxOversampling="2"/>
-  </pipe>
-  <blendMode>0</blendMode>
-</qgis>
-"""  # noqa: E501 (QGIS's own attribute layout)
+{_RASTER_TAIL}"""  # noqa: E501 (QGIS's own attribute layout)
 
 
 def _fill_symbol(name: str, fill: str, outline: str) -> str:
@@ -119,13 +123,7 @@ def _single_band(renderer: str, body: str) -> str:
       <rasterTransparency/>
 {body}
     </rasterrenderer>
-    <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
-    <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" colorizeRed="255" colorizeGreen="128" colorizeBlue="128" colorizeStrength="100"/>
-    <rasterresampler maxOversampling="2"/>
-  </pipe>
-  <blendMode>0</blendMode>
-</qgis>
-"""  # noqa: E501
+{_RASTER_TAIL}"""  # noqa: E501
 
 
 # Confidence, 0-100 %: dark red (unsure) through yellow to dark green (sure), as heat maps read.
