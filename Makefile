@@ -5,7 +5,7 @@ export QT_QPA_PLATFORM := offscreen
 export XDG_RUNTIME_DIR := /tmp/runtime-$(shell id -u)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup lint test test-unit test-qgis test-slow clean
+.PHONY: setup lint test test-unit test-qgis test-slow demo weights package clean
 
 setup:
 	@bash scripts/setup.sh
@@ -30,6 +30,18 @@ test: lint test-unit test-qgis
 # Longer checks (benchmarks-as-tests, long training runs): not part of `make test`.
 test-slow: setup
 	$(PY) -m pytest tests -m slow
+
+# A synthetic scene charted with the bundled weights: layers, a QGIS project, a PNG map sheet.
+demo: setup
+	$(PY) scripts/demo.py
+
+# Retrain the bundled demonstration weights (preset `bundled`, about 10 min on 2 cores).
+weights: setup
+	$(PY) scripts/bundle_weights.py
+
+# The installable plugin zip, from committed files only: build/sea_ice_mapper-VERSION.zip.
+package:
+	python3 scripts/package.py
 
 clean:
 	rm -rf .qgis-settings build .pytest_cache .mypy_cache .ruff_cache

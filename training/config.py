@@ -101,6 +101,22 @@ PRESETS: dict[str, TrainConfig] = {
         restart_epochs=12,
         checkpoint_every=50,
     ),
+    # The bundled demonstration weights (scripts/bundle_weights.py): cpu-tiny, longer and wider.
+    "bundled": TrainConfig(
+        train_scenes="build/synthetic/bundled/train",
+        val_scenes="build/synthetic/bundled/val",
+        cache_dir="build/synthetic/bundled/cache",
+        out_dir="runs/bundled",
+        synthetic=(24, 4, 1200, 1240),
+        description="synthetic scenes (core.synthetic), 24 of 1200 × 1240 pixels",
+        patch_size=64,
+        batch_size=8,
+        lr=0.01,
+        epochs=30,
+        epoch_len=50,
+        restart_epochs=30,
+        checkpoint_every=50,
+    ),
     # For tests: a few iterations on tiny synthetic scenes.
     "smoke": TrainConfig(
         train_scenes="build/smoke/train",

@@ -17,7 +17,8 @@ import numpy as np
 from core.icechart.classes import CHART_NAMES
 from core.metrics import ScoreAccumulator
 from core.predict.batch import collect_scenes
-from core.predict.run import LoadedModel, open_for, predict_classes
+from core.predict.run import LoadedModel
+from core.predict.score import score_scene
 from core.scene.writer import netcdf_for_writing
 
 from .data import DataError
@@ -62,16 +63,11 @@ def evaluate(sources: list[Path], weights: Path, device: str = "auto",
     report = EvaluationReport(scores={})
     predictions = {}
     for scene in scenes:
-        predicted = predict_classes(scene, loaded)
-        with open_for(scene, loaded.manifest) as opened:
-            name = opened.info.scene_id.name
-            labels = {chart: opened.read_chart(chart) for chart in CHART_NAMES}
-        single = ScoreAccumulator()
-        single.add_scene(labels, predicted)
-        pooled.add_scene(labels, predicted)
-        report.per_scene[name] = single.scores()
+        scored = score_scene(scene, loaded)
+        scored.accumulate(pooled)
+        report.per_scene[scored.name] = scored.scores()
         if submission is not None:
-            predictions[name] = predicted
+            predictions[scored.name] = scored.predicted
     report.scores = pooled.scores()
     if submission is not None:
         write_submission(submission, predictions, overwrite)

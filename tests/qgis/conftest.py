@@ -65,3 +65,18 @@ def plugin_on_path(plugins_folder: Path, monkeypatch) -> Iterator[str]:
         qgis.utils.unloadPlugin(PLUGIN_PACKAGE)
     for name in [m for m in sys.modules if m.split(".")[0] == PLUGIN_PACKAGE]:
         del sys.modules[name]
+
+
+@pytest.fixture()
+def processing_framework(monkeypatch):
+    """QGIS's own Processing plugin, initialised; yields its ``processing`` module."""
+    from qgis.core import QgsApplication, QgsProject
+
+    monkeypatch.syspath_prepend(str(Path(QgsApplication.pkgDataPath()) / "python" / "plugins"))
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    import processing
+
+    yield processing
+    QgsProject.instance().clear()

@@ -4,12 +4,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import qgis.utils
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsVectorLayer
 
 from core.icechart.classes import CHARTS
 
@@ -17,18 +16,11 @@ DMI_CHART = "ice_charts/dmi/201304100920_CapeFarewell_RIC.shp"
 
 
 @pytest.fixture()
-def processing(plugin_on_path):
-    sys.path.insert(0, "/usr/share/qgis/python/plugins")  # Debian's Processing plugin
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
+def processing(plugin_on_path, processing_framework):
     qgis.utils.updateAvailablePlugins()
     assert qgis.utils.loadPlugin(plugin_on_path)
     assert qgis.utils.startProcessingPlugin(plugin_on_path)
-    import processing
-
-    yield processing
-    QgsProject.instance().clear()
+    return processing_framework
 
 
 def test_predict_algorithm(processing, medium_scene, random_bundle, tmp_path):

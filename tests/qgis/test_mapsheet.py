@@ -1,0 +1,46 @@
+"""The one-page map sheet of a run, laid out and rendered by QGIS."""
+
+import pytest
+from qgis.core import QgsProject
+from qgis.PyQt.QtGui import QColor, QImage
+
+from core.icechart.classes import CHARTS
+from core.predict.params import PredictParams
+from core.predict.run import run_prediction
+from plugin.layers import add_run_layers
+from plugin.mapsheet import CHART, PREDICTED, MapSheetError, export_png, map_sheet
+
+
+@pytest.fixture()
+def run_group(medium_scene, random_bundle, tmp_path):
+    result = run_prediction(medium_scene, tmp_path / "out", PredictParams(weights=random_bundle))
+    project = QgsProject.instance()
+    yield project, add_run_layers(result.folder, project)
+    project.clear()
+
+
+def colours_in(image: QImage, step: int = 3) -> set[tuple[int, int, int]]:
+    return {QColor(image.pixel(x, y)).getRgb()[:3]
+            for y in range(0, image.height(), step) for x in range(0, image.width(), step)}  # fmt: skip
+
+
+def test_sheet_shows_predictions_and_chart_in_wmo_colours(run_group, tmp_path):
+    project, group = run_group
+    layout = map_sheet(project, group, "test sheet")
+    assert project.layoutManager().layoutByName("test sheet") is layout
+    png = export_png(layout, tmp_path / "sheet.png", dpi=72)
+    image = QImage(str(png))
+    assert image.width() > image.height() > 0
+    seen = colours_in(image)
+    # The labelled synthetic scene has open water and ice: both WMO colours must be on the page.
+    assert CHARTS["SIC"].by_value(0).colour in seen
+    assert CHARTS["SOD"].by_value(0).colour in seen
+    labels = [item.text() for item in layout.items() if hasattr(item, "text")]
+    assert {title for _, title in PREDICTED + CHART} <= set(labels)
+
+
+def test_sheet_refuses_a_group_without_predictions(run_group):
+    project, group = run_group
+    project.removeMapLayer(group.findLayers()[0].layer())  # the SIC layer
+    with pytest.raises(MapSheetError, match="lacks the layer"):
+        map_sheet(project, group, "broken")
