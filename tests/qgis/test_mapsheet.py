@@ -20,8 +20,8 @@ def run_group(medium_scene, random_bundle, tmp_path):
 
 
 def colours_in(image: QImage, step: int = 3) -> set[tuple[int, int, int]]:
-    return {QColor(image.pixel(x, y)).getRgb()[:3]
-            for y in range(0, image.height(), step) for x in range(0, image.width(), step)}  # fmt: skip
+    rows, columns = range(0, image.height(), step), range(0, image.width(), step)
+    return {QColor(image.pixel(x, y)).getRgb()[:3] for y in rows for x in columns}
 
 
 def test_sheet_shows_predictions_and_chart_in_wmo_colours(run_group, tmp_path):

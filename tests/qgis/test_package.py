@@ -51,7 +51,7 @@ def test_package_holds_the_plugin_and_nothing_of_development(package):
     assert package.name == f"{FOLDER}-{about().version}.zip"
     names = zipfile.ZipFile(package).namelist()
     assert all(name.startswith(f"{FOLDER}/") for name in names)
-    top = {name.split("/")[1] for name in names}
+    top = {name.split("/")[1] for name in names if name != f"{FOLDER}/"}
     assert top == {"metadata.txt", "__init__.py", "LICENSE", "README.md", "plugin", "core",
                    "resources"}  # fmt: skip
     assert f"{FOLDER}/resources/weights/default.safetensors" in names
