@@ -4,6 +4,7 @@ Commands:
   synth OUT [--size LINESxSAMPLES] [--seed N] ...   write a synthetic ready-to-train scene
   info SCENE [SCENE ...]                            validate scenes and describe them
   predict SCENE|FOLDER|LIST ... --out DIR           predict SIC/SOD/FLOE map layers
+  chart RUN_DIR --out CHART.gpkg                    draft ice chart polygons from a prediction
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .draft.params import DEFAULT_MIN_AREA_KM2
 from .errors import SeaIceMapperError
 
 
@@ -88,6 +90,27 @@ def _parser() -> argparse.ArgumentParser:
                          "(default: the SLURM job array's task, else all)")  # fmt: skip
     predict.add_argument("--overwrite", action="store_true", help="replace earlier outputs")
     predict.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    chart = commands.add_parser(
+        "chart",
+        help="draft ice chart polygons (SIGRID-3 egg codes) from a prediction run",
+        description="Turns a run folder's SIC/SOD/FLOE into polygons homogeneous in the three "
+        "classes, with SIGRID-3 egg codes, mean confidence and area, in a styled GeoPackage.",
+    )
+    chart.add_argument("run", type=Path, help="a run folder written by `predict`")
+    chart.add_argument("--out", type=Path, required=True, help="output .gpkg")
+    chart.add_argument(
+        "--min-area",
+        type=float,
+        default=DEFAULT_MIN_AREA_KM2,
+        help=f"smallest polygon in km² (default {DEFAULT_MIN_AREA_KM2})",
+    )
+    chart.add_argument(
+        "--simplify", type=float, help="boundary tolerance in metres (default: half a grid cell)"
+    )
+    chart.add_argument("--crs", help="output CRS (default: the run's)")
+    chart.add_argument("--shapefile", action="store_true", help="also write a shapefile")
+    chart.add_argument("--overwrite", action="store_true", help="replace existing files")
     return parser
 
 
@@ -142,10 +165,26 @@ def _predict(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _chart(args: argparse.Namespace) -> int:
+    from .draft.make import draft_chart
+    from .draft.params import DraftParams
+
+    try:
+        params = DraftParams(min_area_km2=args.min_area, simplify_m=args.simplify, crs=args.crs,
+                             shapefile=args.shapefile, overwrite=args.overwrite)  # fmt: skip
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    result = draft_chart(args.run, args.out, params)
+    print(result.summary())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"synth": _synth, "info": _info, "predict": _predict}[args.command](args)
+        commands = {"synth": _synth, "info": _info, "predict": _predict, "chart": _chart}
+        return commands[args.command](args)
     except SeaIceMapperError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -52,3 +52,7 @@ class DeviceError(SeaIceMapperError, ValueError):
 
 class RunCancelledError(SeaIceMapperError):
     """The user cancelled a run; nothing it was writing has been left behind."""
+
+
+class RunFolderError(SeaIceMapperError, ValueError):
+    """A folder is not a finished prediction run, or its layers do not fit together."""

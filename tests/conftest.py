@@ -59,3 +59,16 @@ def random_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("weights")
     manifest = Manifest(architecture={}, training={"data": "nothing: random initialisation"})
     return save_bundle(MultiTaskUNet(UNetConfig()), manifest, folder / "random")
+
+
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run folder: a labelled 1200 × 1240 synthetic scene predicted with the bundled weights."""
+    from core.predict.params import PredictParams
+    from core.predict.run import run_prediction
+    from core.synthetic.generate import SynthConfig, synthesize
+
+    folder = tmp_path_factory.mktemp("bundled_run")
+    scene = synthesize(folder, SynthConfig(lines=1200, samples=1240, seed=4001))
+    params = PredictParams(device="cpu", sar_layers=False)
+    return run_prediction(scene, folder / "runs", params).folder

@@ -9,13 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pyogrio
 import shapely
 
 from ..scene.writer import atomic_path
 from .eggcode import CODE_FIELDS
+from .ogr import pyogrio
 from .qml import CLASS_FIELDS
 from .sigrid import IceChart
+
+# GeoPackage 1.2: the newest version that QGIS 3.22's GDAL (3.6) reads without a warning.
+GPKG_OPTIONS = {"VERSION": "1.2"}
 
 
 def write_decoded_chart(chart: IceChart, path: Path, overwrite: bool = False,
@@ -31,5 +34,6 @@ def write_decoded_chart(chart: IceChart, path: Path, overwrite: bool = False,
         [shapely.get_parts(g) for g in chart.geometries]))  # fmt: skip
     with atomic_path(path, overwrite) as tmp:
         pyogrio.raw.write(tmp, wkb, values, names, driver="GPKG", layer=layer,
-                          geometry_type="MultiPolygon", crs=chart.crs)  # fmt: skip
+                          geometry_type="MultiPolygon", crs=chart.crs,
+                          dataset_options=GPKG_OPTIONS)  # fmt: skip
     return path

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyogrio
 import shapely
 
 from ..errors import ChartFormatError, ChartNotFoundError
 from .eggcode import DecodedCharts, DecodeOptions, EggCodes, decode
+from .ogr import pyogrio
 
 REQUIRED_FIELDS = ("POLY_TYPE", "CT", "CA", "SA", "FA")  # CB..FC may be absent: read as blank
 POLYGONAL = {"Polygon", "MultiPolygon"}

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ..scene.writer import OutputExistsError
 
+RUN_FILE = "run.json"  # written last into a run folder: its presence means the run finished
+
 
 def refuse_existing(path: Path, overwrite: bool) -> None:
     if path.exists() and not overwrite:

@@ -21,7 +21,7 @@ from ..icechart.classes import CHART_NAMES
 from ..model.bundle import load_bundle
 from ..model.manifest import Manifest, read_manifest, resolve_weights
 from ..model.unet import MultiTaskUNet, fold_batch_norm
-from ..output.folder import atomic_folder, refuse_existing
+from ..output.folder import RUN_FILE, atomic_folder, refuse_existing
 from ..output.georef import SwathGeoref, parse_crs
 from ..output.layers import LayerWriter
 from ..scene.reader import Scene, SceneInfo, open_scene
@@ -32,7 +32,6 @@ from .inputs import Inputs, InputSpec, build_inputs
 from .params import PredictParams
 from .progress import Reporter
 
-RUN_FILE = "run.json"
 RUN_FORMAT_VERSION = 1
 
 

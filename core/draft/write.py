@@ -1,0 +1,98 @@
+"""Write a draft chart: a GeoPackage that carries its own QGIS styles, optionally a shapefile.
+
+The styles are the WMO polygon styles of ``icechart.qml`` (SIC by default, SOD and FLOE as
+alternatives), stored in the GeoPackage's ``layer_styles`` table the way QGIS stores them, so
+the layer opens styled in QGIS without any file beside it. A shapefile gets a ``.qml`` beside
+it instead, which QGIS also loads by default.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from ..icechart.classes import CHARTS
+from ..icechart.export import GPKG_OPTIONS
+from ..icechart.ogr import pyogrio
+from ..icechart.qml import polygon_qml
+from ..scene.writer import OutputExistsError, atomic_path
+from .polygons import DraftChart
+
+LAYER = "draft_chart"
+DEFAULT_STYLE = "SIC"
+
+
+def _columns(chart: DraftChart) -> tuple[list[str], list[np.ndarray]]:
+    names, values = [], []
+    for name, column in chart.fields.items():
+        names.append(name)
+        values.append(column.astype(np.float64) if column.dtype.kind == "f" else column)
+    return names, values
+
+
+def _styles_table(path: Path, layer: str) -> None:
+    """QGIS's ``layer_styles`` table: one row per chart style, SIC used by default."""
+    names = ["f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column",
+             "styleName", "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui",
+             "update_time"]  # fmt: skip
+    rows = [
+        ("", "", layer, "geom", f"{name} (WMO)", polygon_qml(chart), "", int(name == DEFAULT_STYLE),
+         f"Draft chart coloured by {chart.title}", "", "", "")
+        for name, chart in CHARTS.items()
+    ]  # fmt: skip
+    columns = [np.array(column, dtype=object if isinstance(column[0], str) else np.int32)
+               for column in zip(*rows)]  # fmt: skip
+    pyogrio.raw.write(path, None, columns, names, driver="GPKG", layer="layer_styles",
+                      append=True)  # fmt: skip
+
+
+def write_draft(chart: DraftChart, path: Path, shapefile: bool = False,
+                overwrite: bool = False) -> list[Path]:  # fmt: skip
+    """Write ``path`` (.gpkg) and, with ``shapefile``, ``path`` with .shp; returns the files."""
+    path = Path(path)
+    if path.suffix.lower() != ".gpkg":
+        raise ValueError(f"a draft chart is written as a GeoPackage (.gpkg), not {path.name}")
+    shp = path.with_suffix(".shp")
+    for target in [path] + ([shp] if shapefile else []):
+        if target.exists() and not overwrite:
+            raise OutputExistsError(
+                f"{target} already exists; pass overwrite (--overwrite, or tick 'Overwrite' in "
+                "QGIS) to replace it, or choose another name."
+            )
+    names, values = _columns(chart)
+    wkb = shapely.to_wkb(shapely.multipolygons(
+        [shapely.get_parts(g) for g in chart.geometries]))  # fmt: skip
+    crs = chart.crs.to_wkt()
+    with atomic_path(path, overwrite=True) as tmp:
+        pyogrio.raw.write(tmp, wkb, values, names, driver="GPKG", layer=LAYER,
+                          geometry_type="MultiPolygon", crs=crs,
+                          dataset_options=GPKG_OPTIONS)  # fmt: skip
+        _styles_table(tmp, LAYER)
+    written = [path]
+    if shapefile:
+        written += _write_shapefile(shp, wkb, values, names, crs)
+    return written
+
+
+def _write_shapefile(shp: Path, wkb: np.ndarray, values: list[np.ndarray], names: list[str],
+                     crs: str) -> list[Path]:  # fmt: skip
+    """Written in a staging folder, then each part renamed into place."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{shp.stem}.", dir=shp.parent))
+    try:
+        pyogrio.raw.write(staging / shp.name, wkb, values, names, driver="ESRI Shapefile",
+                          geometry_type="MultiPolygon", crs=crs, encoding="UTF-8")  # fmt: skip
+        (staging / shp.with_suffix(".qml").name).write_text(
+            polygon_qml(CHARTS[DEFAULT_STYLE]), encoding="utf-8"
+        )
+        written = []
+        for part in sorted(staging.iterdir()):
+            os.replace(part, shp.parent / part.name)
+            written.append(shp.parent / part.name)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,102 @@
+"""Read back the charts of a finished run folder (what ``predict`` wrote) as class arrays."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from affine import Affine
+from rasterio.crs import CRS
+
+from ..errors import RunFolderError
+from ..icechart.classes import CHART_NAMES, CHARTS, MASK
+from .folder import RUN_FILE
+
+
+@dataclass
+class RunCharts:
+    folder: Path
+    record: dict
+    crs: CRS
+    transform: Affine
+    shape: tuple[int, int]
+    predicted: dict[str, np.ndarray]  # class values (SIC in tenths), MASK where none
+    confidence: dict[str, np.ndarray] = field(default_factory=dict)  # percent, NaN where none
+    reference: dict[str, np.ndarray] = field(default_factory=dict)  # the scene's own chart
+
+    @property
+    def scene(self) -> str:
+        return str(self.record.get("scene", self.folder.name))
+
+    @property
+    def pixel_area_km2(self) -> float:
+        return abs(self.transform.a * self.transform.e) / 1e6
+
+    @property
+    def valid(self) -> np.ndarray:
+        return (
+            (self.predicted["SIC"] != MASK)
+            & (self.predicted["SOD"] != MASK)
+            & (self.predicted["FLOE"] != MASK)
+        )
+
+
+def _classes(values: np.ndarray, chart: str) -> np.ndarray:
+    """GeoTIFF values → class values (SIC is stored in percent)."""
+    scale = CHARTS[chart].raster_scale
+    out = values.astype(np.uint8, copy=True)
+    if scale != 1:
+        known = values != MASK
+        out[known] = values[known] // scale
+    return out
+
+
+def read_run(folder: str | Path) -> RunCharts:
+    """The predicted (and, when present, reference) charts of a run folder, on its grid."""
+    folder = Path(folder)
+    try:
+        record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise RunFolderError(
+            f"{folder} is not a finished Sea Ice Mapper run: {RUN_FILE} is missing or unreadable. "
+            "Expected the folder `python -m core predict` (or the QGIS plugin) writes per scene, "
+            "with sic.tif, sod.tif and floe.tif; run a prediction first."
+        ) from None
+    grid: tuple[CRS, Affine, tuple[int, int]] | None = None
+    arrays: dict[str, np.ndarray] = {}
+    names = [name.lower() for name in CHART_NAMES]
+    stems = names + [f"chart_{n}" for n in names] + [f"{n}_confidence" for n in names]
+    for stem in stems:
+        path = folder / f"{stem}.tif"
+        if not path.exists():
+            continue
+        with rasterio.open(path) as ds:
+            here = (ds.crs, ds.transform, (ds.height, ds.width))
+            if grid is None:
+                grid = here
+            elif here != grid:
+                raise RunFolderError(
+                    f"{path.name} is not on the grid of sic.tif in {folder}; the run folder was "
+                    "altered. Run the prediction again."
+                )
+            arrays[stem] = ds.read(1)
+    missing = [n.lower() + ".tif" for n in CHART_NAMES if n.lower() not in arrays]
+    if missing or grid is None:
+        raise RunFolderError(
+            f"{folder} lacks {', '.join(missing)}; a run folder holds sic.tif, sod.tif and "
+            "floe.tif. Run the prediction again."
+        )
+    crs, transform, shape = grid
+    run = RunCharts(folder, record, crs, transform, shape,
+                    {c: _classes(arrays[c.lower()], c) for c in CHART_NAMES})  # fmt: skip
+    for chart in CHART_NAMES:
+        if f"chart_{chart.lower()}" in arrays:
+            run.reference[chart] = _classes(arrays[f"chart_{chart.lower()}"], chart)
+        if f"{chart.lower()}_confidence" in arrays:
+            values = arrays[f"{chart.lower()}_confidence"].astype(np.float32)
+            values[values == MASK] = np.nan
+            run.confidence[chart] = values
+    return run
