@@ -21,6 +21,7 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
     QgsProcessingParameterVectorLayer,
     QgsVectorLayer,
 )
@@ -198,4 +199,70 @@ class StyleChartAlgorithm(_Algorithm):
             f"{layer.name()} ({chart_name})", context.project(), self.OUTPUT
         )
         context.addLayerToLoadOnCompletion(str(out), details)
+        return {self.OUTPUT: str(out)}
+
+
+class DraftChartAlgorithm(_Algorithm):
+    INPUT, MIN_AREA, CRS, OUTPUT = "INPUT", "MIN_AREA", "CRS", "OUTPUT"
+
+    def name(self) -> str:
+        return "draftchart"
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS API name)
+        return "Draft ice chart from prediction"
+
+    def shortHelpString(self) -> str:  # noqa: N802 (QGIS API name)
+        return (
+            "Turns a prediction run folder into an editable draft ice chart: polygons "
+            "homogeneous in SIC, SOD and FLOE (smaller ones merged into their largest "
+            "neighbour), boundaries simplified without gaps or overlaps, SIGRID-3 egg codes "
+            "(CT, SA, FA, POLY_TYPE), the model's mean confidence and the area. Written as a "
+            "GeoPackage styled in WMO colours."
+        )
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (QGIS API name)
+        from ..core.draft.params import DEFAULT_MIN_AREA_KM2
+
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.INPUT, "Prediction run folder", QgsProcessingParameterFile.Folder
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_AREA, "Minimum polygon area [km²]", QgsProcessingParameterNumber.Double,
+                defaultValue=DEFAULT_MIN_AREA_KM2, minValue=0.0,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterCrs(self.CRS, "Output CRS (default: the run's)", optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, "Draft ice chart", "GeoPackage (*.gpkg)"
+            )
+        )
+
+    def processAlgorithm(self, parameters, context: QgsProcessingContext, feedback):  # noqa: N802
+        self._check_dependencies()
+        from ..core.draft.make import draft_chart
+        from ..core.draft.params import DraftParams
+
+        run = Path(self.parameterAsFile(parameters, self.INPUT, context))
+        crs = self.parameterAsCrs(parameters, self.CRS, context)
+        out = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        params = DraftParams(
+            min_area_km2=self.parameterAsDouble(parameters, self.MIN_AREA, context),
+            crs=(crs.authid() or crs.toWkt()) if crs.isValid() else None,
+            overwrite=True,  # Processing asks before replacing a chosen destination
+        )
+        try:
+            result = draft_chart(run, out, params)
+        except SeaIceMapperError as error:
+            raise QgsProcessingException(str(error)) from None
+        feedback.pushInfo(result.summary())
+        details = QgsProcessingContext.LayerDetails(
+            f"{run.name} draft chart", context.project(), self.OUTPUT
+        )
+        context.addLayerToLoadOnCompletion(f"{out}|layername=draft_chart", details)
         return {self.OUTPUT: str(out)}

@@ -7,6 +7,7 @@ parameters; the work happens in a ``PredictTask`` so QGIS stays responsive.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsFileWidget
@@ -27,9 +28,9 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.errors import SeaIceMapperError
 from .deps import diagnostics, missing_message, missing_modules
-from .layers import add_run_layers
+from .layers import add_draft_chart, add_run_layers
 from .settings import DEVICES, DockSettings
-from .task import LOG_TAG, PredictTask
+from .task import LOG_TAG, CoreTask, PredictTask
 
 DEVICE_LABELS = {"auto": "Auto (CUDA if available)", "cuda": "CUDA (NVIDIA GPU)", "cpu": "CPU"}
 
@@ -48,9 +49,12 @@ class SeaIceMapperDock(QDockWidget):
         self.settings = DockSettings.load()
         self.task: PredictTask | None = None
         self.last_task: PredictTask | None = None
+        self.last_run: Path | None = None  # the folder of the last finished run
+        self.follow_up: CoreTask | None = None
         self.started = 0.0
         self._build()
         self._show_settings()
+        self._enable_follow_up()
         self.timer = QTimer(self)
         self.timer.setInterval(500)
         self.timer.timeout.connect(self._tick)
@@ -104,6 +108,12 @@ class SeaIceMapperDock(QDockWidget):
         for button in (self.run_button, self.cancel_button, self.diagnostics_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
+        follow_up = QHBoxLayout()
+        self.draft_button = QPushButton("Draft ice chart")
+        self.draft_button.setToolTip("Polygons with SIGRID-3 egg codes from the last run")
+        self.draft_button.clicked.connect(self.start_draft)
+        follow_up.addWidget(self.draft_button)
+        layout.addLayout(follow_up)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.status = _wrapped_label("Pick a scene.")
@@ -225,6 +235,8 @@ class SeaIceMapperDock(QDockWidget):
                 self._report(f"The run finished but its layers could not be added: {error}",
                              Qgis.Critical)  # fmt: skip
                 return
+            self.last_run = task.result.folder
+            self._enable_follow_up()
             self.ran_on.setText(f"Ran on: {task.result.device}")
             self.progress.setValue(100)
             self.status.setText(f"Done in {elapsed:.0f} s: {task.result.folder}")
@@ -235,6 +247,52 @@ class SeaIceMapperDock(QDockWidget):
         else:
             self.status.setText(task.error or "The run failed.")
             self._report(task.error or "The run failed.", Qgis.Critical, task.details)
+
+    # -- after a run: draft chart --------------------------------------------------------------
+    def _enable_follow_up(self) -> None:
+        ready = self.last_run is not None and self.follow_up is None
+        self.draft_button.setEnabled(ready)
+
+    def _start_follow_up(self, task: CoreTask) -> CoreTask:
+        self.follow_up = task
+        self._enable_follow_up()
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def start_draft(self) -> CoreTask | None:
+        """Draft chart of the last run, written as ``draft_chart.gpkg`` in its folder."""
+        if self.last_run is None:
+            self._report("Run a prediction first; the draft chart is made from it.", Qgis.Info)
+            return None
+        from ..core.draft.params import DraftParams
+
+        folder = self.last_run
+        out = folder / "draft_chart.gpkg"
+        params = DraftParams(overwrite=self.overwrite.isChecked())
+
+        def work(_task: CoreTask):
+            from ..core.draft.make import draft_chart
+
+            return draft_chart(folder, out, params)
+
+        self.status.setText("Drafting the ice chart…")
+        task = CoreTask(f"Sea Ice Mapper: draft chart of {folder.name}", work,
+                        lambda t: self._draft_finished(t, folder, out))  # fmt: skip
+        return self._start_follow_up(task)
+
+    def _draft_finished(self, task: CoreTask, folder: Path, out: Path) -> None:
+        self.follow_up = None
+        self._enable_follow_up()
+        if task.result is None:
+            self._report(task.error or "The draft chart failed.", Qgis.Critical, task.details)
+            return
+        try:
+            add_draft_chart(folder, out)
+        except Exception as error:  # never let a layer problem take QGIS down
+            self._report(f"The draft chart was written but could not be added: {error}",
+                         Qgis.Critical)  # fmt: skip
+            return
+        self._report(f"Draft chart added: {task.result.summary()}", Qgis.Success)
 
     def _report(self, text: str, level, details: str | None = None) -> None:
         self.status.setText(text)

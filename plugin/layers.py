@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qgis.core import QgsLayerTreeGroup, QgsProject, QgsRasterLayer
+from qgis.core import QgsLayerTreeGroup, QgsProject, QgsRasterLayer, QgsVectorLayer
 
 # (file stem, layer title, visible): drawing order, top first.
 LAYERS = (
@@ -23,14 +23,42 @@ LAYERS = (
 )
 
 
+def _record(folder: Path) -> dict:
+    return json.loads((folder / "run.json").read_text(encoding="utf-8"))
+
+
+def group_name(record: dict) -> str:
+    return f"{record['scene']} ({record['model']['sha256'][:8]})"
+
+
+def add_to_run_group(folder: Path, layer, project: QgsProject | None = None):
+    """Put ``layer`` on top of the run's group (created if the analyst removed it)."""
+    project = project or QgsProject.instance()
+    root = project.layerTreeRoot()
+    name = group_name(_record(folder))
+    group = root.findGroup(name) or root.insertGroup(0, name)
+    project.addMapLayer(layer, False)
+    return group.insertLayer(0, layer)
+
+
+def add_draft_chart(folder: Path, gpkg: Path, project: QgsProject | None = None) -> QgsVectorLayer:
+    """The draft chart of a run, styled by its GeoPackage, editable, in the run's group."""
+    layer = QgsVectorLayer(f"{gpkg}|layername=draft_chart", f"{_record(folder)['scene']} "
+                           "draft chart", "ogr")  # fmt: skip
+    if not layer.isValid():
+        raise RuntimeError(f"QGIS cannot open {gpkg}")
+    add_to_run_group(folder, layer, project)
+    return layer
+
+
 def add_run_layers(folder: Path, project: QgsProject | None = None) -> QgsLayerTreeGroup:
     """Add the layers of the run in ``folder`` as a group named after its scene.
 
     A group of the same name (an earlier run of that scene) is replaced.
     """
     project = project or QgsProject.instance()
-    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    name = f"{record['scene']} ({record['model']['sha256'][:8]})"
+    record = _record(folder)
+    name = group_name(record)
     root = project.layerTreeRoot()
     old = root.findGroup(name)
     if old is not None:

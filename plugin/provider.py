@@ -5,7 +5,7 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from .algorithms import PredictAlgorithm, StyleChartAlgorithm
+from .algorithms import DraftChartAlgorithm, PredictAlgorithm, StyleChartAlgorithm
 from .paths import ICON_PATH
 
 
@@ -20,5 +20,5 @@ class SeaIceMapperProvider(QgsProcessingProvider):
         return QIcon(str(ICON_PATH))
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS API name)
-        for algorithm in (PredictAlgorithm(), StyleChartAlgorithm()):
+        for algorithm in (PredictAlgorithm(), StyleChartAlgorithm(), DraftChartAlgorithm()):
             self.addAlgorithm(algorithm)

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import pytest
 import qgis.utils
+from qgis.core import QgsProject, QgsSettings
 
 from repo_paths import PLUGIN_PACKAGE
 
@@ -70,7 +71,7 @@ def plugin_on_path(plugins_folder: Path, monkeypatch) -> Iterator[str]:
 @pytest.fixture()
 def processing_framework(monkeypatch):
     """QGIS's own Processing plugin, initialised; yields its ``processing`` module."""
-    from qgis.core import QgsApplication, QgsProject
+    from qgis.core import QgsApplication
 
     monkeypatch.syspath_prepend(str(Path(QgsApplication.pkgDataPath()) / "python" / "plugins"))
     from processing.core.Processing import Processing
@@ -80,3 +81,24 @@ def processing_framework(monkeypatch):
 
     yield processing
     QgsProject.instance().clear()
+
+
+@pytest.fixture()
+def processing(plugin_on_path, processing_framework):
+    """Processing with the plugin's provider started as qgis_process starts it."""
+    qgis.utils.updateAvailablePlugins()
+    assert qgis.utils.loadPlugin(plugin_on_path)
+    assert qgis.utils.startProcessingPlugin(plugin_on_path)
+    return processing_framework
+
+
+@pytest.fixture()
+def dock(plugin_on_path, qgis_iface):
+    QgsSettings().remove("sea_ice_mapper")  # every test starts from the default settings
+    qgis.utils.updateAvailablePlugins()
+    assert qgis.utils.loadPlugin(plugin_on_path) and qgis.utils.startPlugin(plugin_on_path)
+    plugin = qgis.utils.plugins[plugin_on_path]
+    plugin.show_dock()
+    yield plugin.dock
+    QgsProject.instance().clear()
+    QgsSettings().remove("sea_ice_mapper")

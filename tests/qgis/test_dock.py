@@ -1,50 +1,19 @@
 """The dock in a real QGIS: a background run adds styled layers; cancel and errors behave."""
 
-import time
 from pathlib import Path
 
-import pytest
-import qgis.utils
 import rasterio
+from dock_helpers import choose, wait_for
 from qgis.core import (
-    QgsApplication,
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsPalettedRasterRenderer,
     QgsProject,
-    QgsSettings,
 )
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
 from core.icechart.classes import SIC
-
-
-@pytest.fixture()
-def dock(plugin_on_path, qgis_iface):
-    QgsSettings().remove("sea_ice_mapper")  # every test starts from the default settings
-    qgis.utils.updateAvailablePlugins()
-    assert qgis.utils.loadPlugin(plugin_on_path) and qgis.utils.startPlugin(plugin_on_path)
-    plugin = qgis.utils.plugins[plugin_on_path]
-    plugin.show_dock()
-    yield plugin.dock
-    QgsProject.instance().clear()
-    QgsSettings().remove("sea_ice_mapper")
-
-
-def wait_for(dock, seconds=120):
-    deadline = time.monotonic() + seconds
-    while dock.task is not None and time.monotonic() < deadline:
-        QgsApplication.processEvents()
-        time.sleep(0.02)
-    assert dock.task is None, "the run did not finish"
-
-
-def choose(dock, scene, weights, out):
-    dock.scene_widget.setFilePath(str(scene))
-    dock.weights_widget.setFilePath(str(weights))
-    dock.output_widget.setFilePath(str(out))
-    dock.device.setCurrentIndex(dock.device.findData("cpu"))
 
 
 def test_a_run_adds_one_styled_group_and_shows_the_device(dock, medium_scene, random_bundle,

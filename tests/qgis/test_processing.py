@@ -7,20 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import qgis.utils
 from qgis.core import QgsVectorLayer
 
 from core.icechart.classes import CHARTS
 
 DMI_CHART = "ice_charts/dmi/201304100920_CapeFarewell_RIC.shp"
-
-
-@pytest.fixture()
-def processing(plugin_on_path, processing_framework):
-    qgis.utils.updateAvailablePlugins()
-    assert qgis.utils.loadPlugin(plugin_on_path)
-    assert qgis.utils.startProcessingPlugin(plugin_on_path)
-    return processing_framework
 
 
 def test_predict_algorithm(processing, medium_scene, random_bundle, tmp_path):

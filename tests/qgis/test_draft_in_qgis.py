@@ -1,0 +1,66 @@
+"""Draft ice charts in a real QGIS: the Processing algorithm and the dock's button."""
+
+from dock_helpers import choose, wait_for, wait_until
+from qgis.core import (
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+
+from core.icechart.classes import CHARTS
+
+FIELDS = {"POLY_TYPE", "CT", "CA", "SA", "FA", "SIC_CLASS", "SOD_CLASS", "FLOE_CLASS",
+          "CONFIDENCE", "AREA_KM2"}  # fmt: skip
+
+
+def render(layer: QgsVectorLayer, size: int = 400):
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(layer.extent())
+    settings.setOutputSize(QSize(size, size))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage()
+
+
+def test_draft_algorithm_writes_a_styled_editable_layer(processing, bundled_run, tmp_path):
+    out = tmp_path / "draft.gpkg"
+    result = processing.run("seaicemapper:draftchart", {"INPUT": str(bundled_run),
+                            "MIN_AREA": 1.5, "OUTPUT": str(out)})  # fmt: skip
+    layer = QgsVectorLayer(f"{result['OUTPUT']}|layername=draft_chart", "draft", "ogr")
+    assert layer.isValid() and layer.featureCount() > 3
+    assert FIELDS <= set(layer.fields().names())
+    renderer = layer.renderer()  # the style stored in the GeoPackage, applied by default
+    assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "SIC_CLASS"
+    colours = {int(c.value()): c.symbol().color().getRgb()[:3] for c in renderer.categories()}
+    assert colours[0] == CHARTS["SIC"].by_value(0).colour
+    assert layer.startEditing() and layer.rollBack()  # an analyst can edit it
+    image = render(layer)
+    seen = {QColor(image.pixel(x, y)).getRgb()[:3] for y in range(0, 400, 4)
+            for x in range(0, 400, 4)}  # fmt: skip
+    drawn = {colours[int(f["SIC_CLASS"])] for f in layer.getFeatures()}
+    assert drawn & seen, "none of the polygons' WMO colours was rendered"
+
+
+def test_dock_drafts_the_last_run_into_its_group(dock, medium_scene, random_bundle, tmp_path):
+    assert not dock.draft_button.isEnabled()  # nothing to draft from yet
+    choose(dock, medium_scene, random_bundle, tmp_path / "out")
+    dock.start_run()
+    wait_for(dock)
+    assert dock.draft_button.isEnabled()
+    task = dock.start_draft()
+    assert wait_until(lambda: dock.follow_up is None, 60)
+    assert task.result is not None, task.error
+    [group] = QgsProject.instance().layerTreeRoot().children()
+    top = group.children()[0].layer()
+    assert top.name().endswith("draft chart") and isinstance(top, QgsVectorLayer)
+    assert top.renderer().type() == "categorizedSymbol"
+    assert (dock.last_run / "draft_chart.gpkg").exists()
+    dock.start_draft()  # a second draft without Overwrite is refused, the first kept
+    assert wait_until(lambda: dock.follow_up is None, 60)
+    assert "already exists" in dock.status.text()
