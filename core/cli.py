@@ -5,6 +5,7 @@ Commands:
   info SCENE [SCENE ...]                            validate scenes and describe them
   predict SCENE|FOLDER|LIST ... --out DIR           predict SIC/SOD/FLOE map layers
   chart RUN_DIR --out CHART.gpkg                    draft ice chart polygons from a prediction
+  compare RUN_DIR [CHART] [--out DIR]               compare a prediction with an ice chart
 """
 
 from __future__ import annotations
@@ -31,6 +32,16 @@ def _size(text: str) -> tuple[int, int]:
     return lines, samples
 
 
+def _centre(text: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"centre {text!r} is not LAT,LON, e.g. 60.5,-44") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise argparse.ArgumentTypeError(f"centre {text!r} is outside -90..90, -180..180")
+    return lat, lon
+
+
 def _time(text: str) -> datetime:
     try:
         return datetime.strptime(text, "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc)
@@ -54,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--service", choices=("cis", "dmi"), help="ice service (default: drawn)")
     synth.add_argument("--time", type=_time, help="acquisition YYYYmmddTHHMMSS (default: drawn)")
     synth.add_argument("--wind", type=float, help="mean wind speed in m/s (default: drawn)")
+    synth.add_argument("--centre", type=_centre, help="LAT,LON of the swath centre (default: "
+                       "drawn between Baffin Bay and the Greenland Sea)")  # fmt: skip
     synth.add_argument(
         "--reference-split",
         action="store_true",
@@ -111,6 +124,19 @@ def _parser() -> argparse.ArgumentParser:
     chart.add_argument("--crs", help="output CRS (default: the run's)")
     chart.add_argument("--shapefile", action="store_true", help="also write a shapefile")
     chart.add_argument("--overwrite", action="store_true", help="replace existing files")
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare a prediction with an ice chart (scores, difference rasters, report)",
+        description="Scores a run against an official SIGRID-3 chart (shapefile/GeoPackage, any "
+        "CRS) rasterised onto the prediction grid, or against the scene's own chart; writes "
+        "difference rasters, per-polygon agreement and report.md.",
+    )
+    compare.add_argument("run", type=Path, help="a run folder written by `predict`")
+    compare.add_argument("chart", type=Path, nargs="?", help="SIGRID-3 chart (default: the "
+                         "scene's own chart labels)")  # fmt: skip
+    compare.add_argument("--out", type=Path, help="output folder (default: RUN/compare_<chart>)")
+    compare.add_argument("--overwrite", action="store_true", help="replace an earlier comparison")
     return parser
 
 
@@ -120,7 +146,8 @@ def _synth(args: argparse.Namespace) -> int:
     lines, samples = args.size
     config = SynthConfig(lines=lines, samples=samples, seed=args.seed, ice_service=args.service,
                          time=args.time, reference_split=args.reference_split,
-                         compress=not args.no_compress, wind_speed=args.wind)  # fmt: skip
+                         compress=not args.no_compress, wind_speed=args.wind,
+                         centre=args.centre)  # fmt: skip
     path = synthesize(args.out, config, overwrite=args.overwrite)
     print(path)
     return 0
@@ -180,10 +207,21 @@ def _chart(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from .compare.run import compare_run
+
+    result = compare_run(args.run, args.chart, args.out, args.overwrite)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(result.summary())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"synth": _synth, "info": _info, "predict": _predict, "chart": _chart}
+        commands = {"synth": _synth, "info": _info, "predict": _predict, "chart": _chart,
+                    "compare": _compare}  # fmt: skip
         return commands[args.command](args)
     except SeaIceMapperError as error:
         print(f"error: {error}", file=sys.stderr)

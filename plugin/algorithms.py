@@ -266,3 +266,54 @@ class DraftChartAlgorithm(_Algorithm):
         )
         context.addLayerToLoadOnCompletion(f"{out}|layername=draft_chart", details)
         return {self.OUTPUT: str(out)}
+
+
+class CompareAlgorithm(_Algorithm):
+    INPUT, CHART, OUTPUT = "INPUT", "CHART", "OUTPUT"
+
+    def name(self) -> str:
+        return "compare"
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS API name)
+        return "Compare prediction with ice chart"
+
+    def shortHelpString(self) -> str:  # noqa: N802 (QGIS API name)
+        return (
+            "Scores a prediction run against an official SIGRID-3 ice chart (any CRS; "
+            "rasterised onto the prediction grid, each cell taking the polygon containing its "
+            "centre) or, without a chart, against the scene's own chart: R² on SIC, weighted "
+            "F1 on SOD and FLOE, the combined AutoICE score, per-class precision and recall. "
+            "Writes difference rasters, per-polygon agreement and report.md."
+        )
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (QGIS API name)
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.INPUT, "Prediction run folder", QgsProcessingParameterFile.Folder
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.CHART, "SIGRID-3 ice chart (empty: the scene's own chart)",
+                [QgsProcessing.TypeVectorPolygon], optional=True,
+            )
+        )  # fmt: skip
+        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, "Comparison folder"))
+        self.addOutput(QgsProcessingOutputString("SCORES", "Scores"))
+
+    def processAlgorithm(self, parameters, context: QgsProcessingContext, feedback):  # noqa: N802
+        self._check_dependencies()
+        from ..core.compare.run import compare_run
+
+        run = Path(self.parameterAsFile(parameters, self.INPUT, context))
+        layer = self.parameterAsVectorLayer(parameters, self.CHART, context)
+        chart = Path(layer.source().split("|")[0]) if layer is not None else None
+        out = Path(self.parameterAsString(parameters, self.OUTPUT, context))
+        try:
+            result = compare_run(run, chart, out, overwrite=True)
+        except SeaIceMapperError as error:
+            raise QgsProcessingException(str(error)) from None
+        for warning in result.warnings:
+            feedback.reportError(warning, fatalError=False)
+        feedback.pushInfo(result.summary())
+        return {self.OUTPUT: str(result.folder), "SCORES": result.summary()}

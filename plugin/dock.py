@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from qgis.core import Qgis, QgsApplication
-from qgis.gui import QgsFileWidget
+from qgis.core import Qgis, QgsApplication, QgsMapLayerProxyModel
+from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import (
     QApplication,
@@ -28,7 +28,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.errors import SeaIceMapperError
 from .deps import diagnostics, missing_message, missing_modules
-from .layers import add_draft_chart, add_run_layers
+from .layers import add_comparison_layers, add_draft_chart, add_run_layers
 from .settings import DEVICES, DockSettings
 from .task import LOG_TAG, CoreTask, PredictTask
 
@@ -113,7 +113,19 @@ class SeaIceMapperDock(QDockWidget):
         self.draft_button.setToolTip("Polygons with SIGRID-3 egg codes from the last run")
         self.draft_button.clicked.connect(self.start_draft)
         follow_up.addWidget(self.draft_button)
+        self.compare_button = QPushButton("Compare with chart")
+        self.compare_button.setToolTip("Score the last run against the chosen ice chart layer")
+        self.compare_button.clicked.connect(self.start_compare)
+        follow_up.addWidget(self.compare_button)
         layout.addLayout(follow_up)
+        self.chart_layer = QgsMapLayerComboBox()
+        self.chart_layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.chart_layer.setAllowEmptyLayer(True)
+        self.chart_layer.setToolTip("A SIGRID-3 chart loaded in the project; empty: the scene's "
+                                    "own chart")  # fmt: skip
+        chart_row = QFormLayout()
+        chart_row.addRow("Ice chart", self.chart_layer)
+        layout.addLayout(chart_row)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.status = _wrapped_label("Pick a scene.")
@@ -252,6 +264,7 @@ class SeaIceMapperDock(QDockWidget):
     def _enable_follow_up(self) -> None:
         ready = self.last_run is not None and self.follow_up is None
         self.draft_button.setEnabled(ready)
+        self.compare_button.setEnabled(ready)
 
     def _start_follow_up(self, task: CoreTask) -> CoreTask:
         self.follow_up = task
@@ -293,6 +306,42 @@ class SeaIceMapperDock(QDockWidget):
                          Qgis.Critical)  # fmt: skip
             return
         self._report(f"Draft chart added: {task.result.summary()}", Qgis.Success)
+
+    def start_compare(self) -> CoreTask | None:
+        """Compare the last run with the chosen chart layer (or the scene's own chart)."""
+        if self.last_run is None:
+            self._report("Run a prediction first; the comparison scores it.", Qgis.Info)
+            return None
+        folder = self.last_run
+        layer = self.chart_layer.currentLayer()
+        chart = Path(layer.source().split("|")[0]) if layer is not None else None
+        overwrite = self.overwrite.isChecked()
+
+        def work(_task: CoreTask):
+            from ..core.compare.run import compare_run
+
+            return compare_run(folder, chart, None, overwrite)
+
+        self.status.setText("Comparing with the chart…")
+        task = CoreTask(f"Sea Ice Mapper: compare {folder.name}", work,
+                        lambda t: self._compare_finished(t, folder))  # fmt: skip
+        return self._start_follow_up(task)
+
+    def _compare_finished(self, task: CoreTask, folder: Path) -> None:
+        self.follow_up = None
+        self._enable_follow_up()
+        if task.result is None:
+            self._report(task.error or "The comparison failed.", Qgis.Critical, task.details)
+            return
+        try:
+            add_comparison_layers(folder, task.result.folder)
+        except Exception as error:  # never let a layer problem take QGIS down
+            self._report(f"The comparison was written but its layers could not be added: "
+                         f"{error}", Qgis.Critical)  # fmt: skip
+            return
+        for warning in task.result.warnings:
+            self._report(warning, Qgis.Warning)
+        self._report(task.result.summary(), Qgis.Success)
 
     def _report(self, text: str, level, details: str | None = None) -> None:
         self.status.setText(text)

@@ -80,3 +80,41 @@ def add_run_layers(folder: Path, project: QgsProject | None = None) -> QgsLayerT
         node.setItemVisibilityChecked(visible)
         node.setExpanded(False)
     return group
+
+
+COMPARISON_LAYERS = (
+    ("sic_difference.tif", "SIC predicted − chart [pp]"),
+    ("sod_agreement.tif", "SOD agreement"),
+    ("floe_agreement.tif", "FLOE agreement"),
+)
+
+
+def add_comparison_layers(run: Path, comparison: Path, project: QgsProject | None = None):
+    """The difference rasters and the chart's polygon agreement, in a subgroup of the run's."""
+    project = project or QgsProject.instance()
+    root = project.layerTreeRoot()
+    name = group_name(_record(run))
+    parent = root.findGroup(name) or root.insertGroup(0, name)
+    title = f"Comparison: {comparison.name.removeprefix('compare_')}"
+    old = parent.findGroup(title)
+    if old is not None:
+        project.removeMapLayers(old.findLayerIds())
+        parent.removeChildNode(old)
+    group = parent.insertGroup(0, title)
+    layers = []
+    gpkg = comparison / "chart_agreement.gpkg"
+    if gpkg.exists():
+        layers.append(QgsVectorLayer(f"{gpkg}|layername=chart_agreement",
+                                     "Chart polygon agreement [%]", "ogr"))  # fmt: skip
+    for file, label in COMPARISON_LAYERS:
+        layer = QgsRasterLayer(str(comparison / file), label)
+        style = (comparison / file).with_suffix(".qml")
+        if style.exists():
+            layer.loadNamedStyle(str(style))
+        layers.append(layer)
+    for layer in layers:
+        if not layer.isValid():
+            raise RuntimeError(f"QGIS cannot open {layer.source()}")
+        project.addMapLayer(layer, False)
+        group.addLayer(layer)
+    return group

@@ -5,7 +5,12 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from .algorithms import DraftChartAlgorithm, PredictAlgorithm, StyleChartAlgorithm
+from .algorithms import (
+    CompareAlgorithm,
+    DraftChartAlgorithm,
+    PredictAlgorithm,
+    StyleChartAlgorithm,
+)
 from .paths import ICON_PATH
 
 
@@ -20,5 +25,7 @@ class SeaIceMapperProvider(QgsProcessingProvider):
         return QIcon(str(ICON_PATH))
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS API name)
-        for algorithm in (PredictAlgorithm(), StyleChartAlgorithm(), DraftChartAlgorithm()):
+        algorithms = (PredictAlgorithm(), StyleChartAlgorithm(), DraftChartAlgorithm(),
+                      CompareAlgorithm())  # fmt: skip
+        for algorithm in algorithms:
             self.addAlgorithm(algorithm)

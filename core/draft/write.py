@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 
 from ..icechart.classes import CHARTS
-from ..icechart.export import GPKG_OPTIONS
+from ..icechart.export import GPKG_OPTIONS, embed_styles
 from ..icechart.ogr import pyogrio
 from ..icechart.qml import polygon_qml
 from ..scene.writer import OutputExistsError, atomic_path
@@ -35,23 +35,7 @@ def _columns(chart: DraftChart) -> tuple[list[str], list[np.ndarray]]:
     return names, values
 
 
-def _styles_table(path: Path, layer: str) -> None:
-    """QGIS's ``layer_styles`` table: one row per chart style, SIC used by default."""
-    names = ["f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column",
-             "styleName", "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui",
-             "update_time"]  # fmt: skip
-    rows = [
-        ("", "", layer, "geom", f"{name} (WMO)", polygon_qml(chart), "", int(name == DEFAULT_STYLE),
-         f"Draft chart coloured by {chart.title}", "", "", "")
-        for name, chart in CHARTS.items()
-    ]  # fmt: skip
-    columns = [np.array(column, dtype=object if isinstance(column[0], str) else np.int32)
-               for column in zip(*rows)]  # fmt: skip
-    pyogrio.raw.write(path, None, columns, names, driver="GPKG", layer="layer_styles",
-                      append=True)  # fmt: skip
-
-
-def write_draft(chart: DraftChart, path: Path, shapefile: bool = False,
+def write_draft(draft: DraftChart, path: Path, shapefile: bool = False,
                 overwrite: bool = False) -> list[Path]:  # fmt: skip
     """Write ``path`` (.gpkg) and, with ``shapefile``, ``path`` with .shp; returns the files."""
     path = Path(path)
@@ -64,15 +48,18 @@ def write_draft(chart: DraftChart, path: Path, shapefile: bool = False,
                 f"{target} already exists; pass overwrite (--overwrite, or tick 'Overwrite' in "
                 "QGIS) to replace it, or choose another name."
             )
-    names, values = _columns(chart)
+    names, values = _columns(draft)
     wkb = shapely.to_wkb(shapely.multipolygons(
-        [shapely.get_parts(g) for g in chart.geometries]))  # fmt: skip
-    crs = chart.crs.to_wkt()
+        [shapely.get_parts(g) for g in draft.geometries]))  # fmt: skip
+    crs = draft.crs.to_wkt()
     with atomic_path(path, overwrite=True) as tmp:
         pyogrio.raw.write(tmp, wkb, values, names, driver="GPKG", layer=LAYER,
                           geometry_type="MultiPolygon", crs=crs,
                           dataset_options=GPKG_OPTIONS)  # fmt: skip
-        _styles_table(tmp, LAYER)
+        # SIC first: the default style
+        styles = [(f"{name} (WMO)", f"Draft chart coloured by {classes.title}",
+                   polygon_qml(classes)) for name, classes in CHARTS.items()]  # fmt: skip
+        embed_styles(tmp, LAYER, styles)
     written = [path]
     if shapefile:
         written += _write_shapefile(shp, wkb, values, names, crs)

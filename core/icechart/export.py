@@ -21,14 +21,34 @@ from .sigrid import IceChart
 GPKG_OPTIONS = {"VERSION": "1.2"}
 
 
+def embed_styles(path: Path, layer: str, styles: list[tuple[str, str, str]]) -> None:
+    """Store QGIS styles in a GeoPackage's ``layer_styles`` table, as QGIS itself does.
+
+    ``styles``: (name, description, QML text); the first is the layer's default style, so the
+    layer opens styled in QGIS without any file beside it.
+    """
+    names = ["f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column",
+             "styleName", "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui",
+             "update_time"]  # fmt: skip
+    rows = [("", "", layer, "geom", name, qml, "", int(i == 0), description, "", "", "")
+            for i, (name, description, qml) in enumerate(styles)]  # fmt: skip
+    columns = [np.array(column, dtype=object if isinstance(column[0], str) else np.int32)
+               for column in zip(*rows)]  # fmt: skip
+    pyogrio.raw.write(path, None, columns, names, driver="GPKG", layer="layer_styles",
+                      append=True)  # fmt: skip
+
+
 def write_decoded_chart(chart: IceChart, path: Path, overwrite: bool = False,
-                        layer: str = "ice_chart") -> Path:  # fmt: skip
-    names = ["POLY_TYPE", *CODE_FIELDS, *CLASS_FIELDS.values(), "DECODED"]
+                        layer: str = "ice_chart", extra: dict[str, np.ndarray] | None = None,
+                        styles: list[tuple[str, str, str]] | None = None) -> Path:  # fmt: skip
+    """The chart's polygons with their codes, decoded classes and ``extra`` columns."""
+    names = ["POLY_TYPE", *CODE_FIELDS, *CLASS_FIELDS.values(), "DECODED", *(extra or {})]
     values = [
         np.asarray(chart.codes.POLY_TYPE, dtype=object),
         *(getattr(chart.codes, name).astype(np.int32) for name in CODE_FIELDS),
         *(getattr(chart.classes, name).astype(np.int32) for name in CLASS_FIELDS),
         (~chart.classes.undecodable).astype(np.int32),
+        *(extra or {}).values(),
     ]
     wkb = shapely.to_wkb(shapely.multipolygons(
         [shapely.get_parts(g) for g in chart.geometries]))  # fmt: skip
@@ -36,4 +56,6 @@ def write_decoded_chart(chart: IceChart, path: Path, overwrite: bool = False,
         pyogrio.raw.write(tmp, wkb, values, names, driver="GPKG", layer=layer,
                           geometry_type="MultiPolygon", crs=chart.crs,
                           dataset_options=GPKG_OPTIONS)  # fmt: skip
+        if styles:
+            embed_styles(tmp, layer, styles)
     return path

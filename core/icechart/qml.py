@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .classes import CHARTS, MASK, ChartClasses
+from .classes import CHARTS, MASK, RGB, ChartClasses
 
 QGIS_VERSION = "3.22.16-Białowieża"
 MASK_LABEL = "Land / no data / ambiguous"
@@ -130,20 +130,55 @@ def _single_band(renderer: str, body: str) -> str:
 CONFIDENCE_RAMP = ((0, (165, 0, 38)), (50, (254, 224, 139)), (100, (0, 104, 55)))
 
 
-def confidence_qml() -> str:
-    """Pseudocolour style of a confidence layer (percent, 255 = no data)."""
+def ramp_qml(ramp: tuple[tuple[int, RGB], ...], unit: str) -> str:
+    """Pseudocolour style interpolating ``ramp`` ((value, colour), ...) over its value range."""
+    low, high = ramp[0][0], ramp[-1][0]
     items = "\n".join(
-        f'          <item value="{v}" color="{_hex(rgb)}" alpha="255" label="{v} %"/>'
-        for v, rgb in CONFIDENCE_RAMP
+        f'          <item value="{v}" color="{_hex(rgb)}" alpha="255" label="{v} {unit}"/>'
+        for v, rgb in ramp
     )
     body = f"""      <rastershader>
-        <colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0" minimumValue="0" maximumValue="100">
+        <colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0" minimumValue="{low}" maximumValue="{high}">
 {items}
         </colorrampshader>
       </rastershader>"""  # noqa: E501
     return _single_band("singlebandpseudocolor", body).replace(
-        'band="1" grayBand="1"', 'band="1" classificationMin="0" classificationMax="100"'
+        'band="1" grayBand="1"', f'band="1" classificationMin="{low}" classificationMax="{high}"'
     )
+
+
+def confidence_qml() -> str:
+    """Pseudocolour style of a confidence layer (percent, 255 = no data)."""
+    return ramp_qml(CONFIDENCE_RAMP, "%")
+
+
+def graduated_polygon_qml(field: str, ranges: tuple[tuple[float, float, str, RGB], ...]) -> str:
+    """Graduated style of a polygon layer on ``field``: (lower, upper, label, colour) rows."""
+    rows = "\n".join(
+        f'      <range render="true" lower="{lo}" upper="{hi}" symbol="{i}" '
+        f'label="{escape(label)}"/>'
+        for i, (lo, hi, label, _) in enumerate(ranges)
+    )
+    symbols = "\n".join(
+        _fill_symbol(str(i), "{},{},{},255".format(*rgb), "35,35,35,255")
+        for i, (_, _, _, rgb) in enumerate(ranges)
+    )
+    return f"""<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="{QGIS_VERSION}" styleCategories="Symbology">
+  <renderer-v2 type="graduatedSymbol" attr="{field}" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
+    <ranges>
+{rows}
+    </ranges>
+    <symbols>
+{symbols}
+    </symbols>
+    <rotation/>
+    <sizescale/>
+  </renderer-v2>
+  <blendMode>0</blendMode>
+  <featureBlendMode>0</featureBlendMode>
+</qgis>
+"""  # noqa: E501
 
 
 def sar_qml(low: float, high: float) -> str:

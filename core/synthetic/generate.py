@@ -51,6 +51,7 @@ class SynthConfig:
     reference_split: bool = False  # labels in <name>_prep_reference.nc, as AI4Arctic test scenes
     compress: bool = True  # zlib level 1, as the real files
     wind_speed: float | None = None  # mean 10 m wind (m/s); None: drawn from the seed (2-13)
+    centre: tuple[float, float] | None = None  # (lat, lon) of the swath centre; None: drawn
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def synthesize(out: str | Path, config: SynthConfig = SynthConfig(),
     with netcdf_for_writing(path, overwrite) as ds:
         _define(ds, scene_id, shape, coarse_shape, config)
         _write_coarse(ds, rng, coarse, layout)
-        _write_tie_points(ds, rng, shape)
+        _write_tie_points(ds, rng, shape, config.centre)
         if config.reference_split:
             with netcdf_for_writing(path.with_name(scene_id.reference_file), overwrite) as ref:
                 _define_charts(ref, shape, config)
@@ -194,9 +195,11 @@ def _write_coarse(ds, rng, coarse: _Coarse, layout: ChartLayout) -> None:
                                     "tclw": "kg m**-2"}.get(name, "m s**-1")  # fmt: skip
 
 
-def _write_tie_points(ds, rng, shape) -> None:
+def _write_tie_points(ds, rng, shape, centre: tuple[float, float] | None) -> None:
     """A 400 km swath somewhere between Baffin Bay and the Greenland Sea, near-polar orbit."""
-    lat0, lon0 = rng.uniform(62.0, 79.0), rng.uniform(-72.0, -8.0)
+    lat0, lon0 = rng.uniform(62.0, 79.0), rng.uniform(-72.0, -8.0)  # drawn even if given
+    if centre is not None:
+        lat0, lon0 = centre
     heading = np.deg2rad(rng.uniform(-25.0, 25.0))  # along-track, roughly north-south
     (x0,), (y0,) = transform_points("EPSG:4326", "EPSG:3413", [lon0], [lat0])
     rows = np.linspace(0, shape[0] - 1, schema.TIE_POINTS) - (shape[0] - 1) / 2

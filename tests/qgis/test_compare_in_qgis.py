@@ -1,0 +1,79 @@
+"""Comparison with a real DMI ice chart laid over a synthetic scene placed on the same area."""
+
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+import shapely
+from dock_helpers import choose, wait_for, wait_until
+from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+from rasterio.warp import transform_geom
+
+DMI_CHART = "ice_charts/dmi/201304100920_CapeFarewell_RIC.shp"
+
+
+@pytest.fixture(scope="module")
+def chart_area_scene(real_data, tmp_path_factory):
+    """A labelled synthetic scene centred on the chart's ice and water, acquired that day."""
+    from core.icechart.classes import MASK
+    from core.icechart.sigrid import read_chart
+    from core.synthetic.generate import SynthConfig, synthesize
+
+    chart = read_chart(real_data / DMI_CHART)
+    sea = shapely.union_all(chart.geometries[chart.classes.SIC != MASK])
+    lon, lat = transform_geom(chart.crs, "EPSG:4326", shapely.geometry.mapping(
+        sea.representative_point()))["coordinates"]  # fmt: skip
+    time = datetime(2013, 4, 10, 9, 0, tzinfo=timezone.utc)
+    config = SynthConfig(lines=1000, samples=1040, seed=4002, centre=(lat, lon), time=time)
+    return synthesize(tmp_path_factory.mktemp("chart_area"), config)
+
+
+@pytest.fixture(scope="module")
+def chart_area_run(chart_area_scene, tmp_path_factory):
+    from core.predict.params import PredictParams
+    from core.predict.run import run_prediction
+
+    out = tmp_path_factory.mktemp("chart_area_runs")
+    return run_prediction(chart_area_scene, out, PredictParams(device="cpu")).folder
+
+
+def test_compare_algorithm_with_a_real_chart(processing, chart_area_run, real_data, tmp_path):
+    chart = QgsVectorLayer(str(real_data / DMI_CHART), "DMI chart", "ogr")
+    assert chart.isValid()
+    QgsProject.instance().addMapLayer(chart)
+    result = processing.run("seaicemapper:compare", {"INPUT": str(chart_area_run),
+                            "CHART": chart, "OUTPUT": str(tmp_path / "cmp")})  # fmt: skip
+    folder = tmp_path / "cmp"
+    assert result["OUTPUT"] == str(folder) and "combined" in result["SCORES"]
+    for name in ("sic_difference.tif", "sod_agreement.tif", "floe_agreement.tif"):
+        layer = QgsRasterLayer(str(folder / name), name)
+        assert layer.isValid() and layer.crs().authid() == "EPSG:3413"
+    polygons = QgsVectorLayer(f"{folder / 'chart_agreement.gpkg'}|layername=chart_agreement",
+                              "agreement", "ogr")  # fmt: skip
+    assert polygons.isValid() and polygons.featureCount() == 23
+    assert polygons.renderer().type() == "graduatedSymbol"
+    cells = np.array([f["N_CELLS"] for f in polygons.getFeatures()])
+    assert cells.sum() > 100  # the chart really lies over the scene
+    report = (folder / "report.md").read_text()
+    assert "201304100920_CapeFarewell_RIC.shp" in report and "Warning" not in report  # same day
+    assert (folder / "confusion.png").exists()
+
+
+def test_dock_compares_with_a_loaded_chart(dock, chart_area_scene, random_bundle, real_data,
+                                          tmp_path):  # fmt: skip
+    choose(dock, chart_area_scene, random_bundle, tmp_path / "out")
+    dock.start_run()
+    wait_for(dock)
+    chart = QgsVectorLayer(str(real_data / DMI_CHART), "DMI chart", "ogr")
+    QgsProject.instance().addMapLayer(chart)
+    dock.chart_layer.setLayer(chart)
+    task = dock.start_compare()
+    assert wait_until(lambda: dock.follow_up is None, 90)
+    assert task.result is not None, task.error
+    root = QgsProject.instance().layerTreeRoot()
+    scene_group = next(g for g in root.children() if g.name().startswith("2013"))
+    comparison = scene_group.children()[0]
+    assert comparison.name() == "Comparison: 201304100920_CapeFarewell_RIC"
+    names = [node.name() for node in comparison.children()]
+    assert names[0] == "Chart polygon agreement [%]" and "SIC predicted − chart [pp]" in names
+    assert "combined" in dock.status.text()
