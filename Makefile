@@ -5,7 +5,7 @@ export QT_QPA_PLATFORM := offscreen
 export XDG_RUNTIME_DIR := /tmp/runtime-$(shell id -u)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup lint test test-unit test-qgis test-slow demo weights package clean
+.PHONY: setup lint test test-unit test-qgis test-slow e2e demo weights package clean
 
 setup:
 	@bash scripts/setup.sh
@@ -30,6 +30,11 @@ test: lint test-unit test-qgis
 # Longer checks (benchmarks-as-tests, long training runs): not part of `make test`.
 test-slow: setup
 	$(PY) -m pytest tests -m slow
+
+# The real QGIS desktop under Xvfb: a fresh profile, a scene run from the dock, a screenshot.
+# Currently an expected failure (the netCDF4 wheel crashes QGIS; docs/qgis.md).
+e2e: setup
+	$(PY) -m pytest tests/e2e -p no:pytest_qgis -W ignore::pytest.PytestConfigWarning
 
 # A synthetic scene charted with the bundled weights: layers, a QGIS project, a PNG map sheet.
 demo: setup

@@ -1,0 +1,51 @@
+"""End to end in the real QGIS desktop application under Xvfb: a fresh profile with the plugin,
+a scene run from the dock, a screenshot. ``make e2e``; skipped without xvfb-run and qgis."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from repo_paths import PLUGIN_PACKAGE, REPO_ROOT
+
+SCENE = REPO_ROOT / "tests" / "data" / "scenes" / "20190315T101500_cis_prep.nc"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="Debian's QGIS desktop segfaults importing the netCDF4 pip wheel (its bundled HDF5 "
+    "clashes with the system HDF5 QGIS loaded first); see docs/qgis.md. Remove this mark once "
+    "netCDF4 is built against the system libraries.",
+)
+def test_desktop_runs_a_scene_from_the_dock(tmp_path):
+    xvfb, qgis = shutil.which("xvfb-run"), shutil.which("qgis")
+    if xvfb is None or qgis is None:
+        pytest.skip("needs the Debian packages qgis and xvfb (make setup installs them)")
+    profiles = tmp_path / "profiles"  # fresh: a clean profile
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / PLUGIN_PACKAGE).symlink_to(REPO_ROOT, target_is_directory=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "SIM_E2E_OUT": str(out), "SIM_E2E_SCENE": str(SCENE),
+           "PYTHONPATH": sysconfig.get_paths()["purelib"], "QT_QPA_PLATFORM": "xcb",
+           "QGIS_PLUGINPATH": str(plugins), "PYTHONFAULTHANDLER": "1"}  # fmt: skip
+    script = Path(__file__).with_name("desktop_script.py")
+    command = [xvfb, "-a", "-s", "-screen 0 1280x800x24", qgis, "--nologo", "--noversioncheck",
+               "--profiles-path", str(profiles), "--code", str(script)]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+    result_file = out / "result.json"
+    assert result_file.exists(), done.stderr[-3000:]
+    result = json.loads(result_file.read_text())
+    assert done.returncode == 0, result
+    assert result["ran_on"] == "Ran on: CPU (cpu, float32)"
+    assert any(name.startswith("20190315T101500_cis") for name in result["groups"])
+    assert any(name.endswith("SIC predicted [%]") for name in result["layers"])
+    assert (out / "desktop.png").stat().st_size > 10_000
+    print(f"desktop run took {result['seconds']:.0f} s", file=sys.stderr)
