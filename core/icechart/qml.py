@@ -97,12 +97,18 @@ def polygon_qml(chart: ChartClasses) -> str:
     symbols = "\n".join(
         _fill_symbol(str(i), fill, outline) for i, (_, _, fill, outline) in enumerate(rows)
     )
+    return _vector_renderer(f'type="categorizedSymbol" attr="{field}"', "categories",
+                            categories, symbols)  # fmt: skip
+
+
+def _vector_renderer(kind: str, items_tag: str, items: str, symbols: str) -> str:
+    """A polygon style: a renderer of ``kind`` with its items (categories, ranges) and fills."""
     return f"""<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="{QGIS_VERSION}" styleCategories="Symbology">
-  <renderer-v2 type="categorizedSymbol" attr="{field}" symbollevels="0" enableorderby="0" forceraster="0">
-    <categories>
-{categories}
-    </categories>
+  <renderer-v2 {kind} symbollevels="0" enableorderby="0" forceraster="0">
+    <{items_tag}>
+{items}
+    </{items_tag}>
     <symbols>
 {symbols}
     </symbols>
@@ -112,7 +118,7 @@ def polygon_qml(chart: ChartClasses) -> str:
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
 </qgis>
-"""  # noqa: E501
+"""
 
 
 def _single_band(renderer: str, body: str) -> str:
@@ -163,22 +169,8 @@ def graduated_polygon_qml(field: str, ranges: tuple[tuple[float, float, str, RGB
         _fill_symbol(str(i), "{},{},{},255".format(*rgb), "35,35,35,255")
         for i, (_, _, _, rgb) in enumerate(ranges)
     )
-    return f"""<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis version="{QGIS_VERSION}" styleCategories="Symbology">
-  <renderer-v2 type="graduatedSymbol" attr="{field}" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
-    <ranges>
-{rows}
-    </ranges>
-    <symbols>
-{symbols}
-    </symbols>
-    <rotation/>
-    <sizescale/>
-  </renderer-v2>
-  <blendMode>0</blendMode>
-  <featureBlendMode>0</featureBlendMode>
-</qgis>
-"""  # noqa: E501
+    kind = f'type="graduatedSymbol" attr="{field}" graduatedMethod="GraduatedColor"'
+    return _vector_renderer(kind, "ranges", rows, symbols)
 
 
 def sar_qml(low: float, high: float) -> str:
