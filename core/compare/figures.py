@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..icechart.classes import CHART_NAMES, CHARTS
+from .rasters import DIFFERENCE_NODATA
 from .scores import Comparison
 
 
@@ -46,7 +47,7 @@ def draw(comparison: Comparison, sic_difference: np.ndarray, folder: Path) -> li
     written.append("confusion.png")
 
     fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
-    values = sic_difference[sic_difference != -32768]
+    values = sic_difference[sic_difference != DIFFERENCE_NODATA]
     ax.hist(values, bins=list(range(-105, 110, 10)), color="#2166ac")
     ax.set_xlabel("SIC predicted minus chart [percentage points]")
     ax.set_ylabel("cells")

@@ -32,14 +32,19 @@ def agreement_classes(chart: str) -> ChartClasses:
     return ChartClasses(chart=chart, title=f"{chart} agreement with the chart", classes=tuple(rows))
 
 
-def write_difference_rasters(run: RunCharts, reference: dict[str, np.ndarray], folder: Path,
-                             tags: dict[str, str]) -> list[str]:  # fmt: skip
+def sic_difference(run: RunCharts, reference: dict[str, np.ndarray]) -> np.ndarray:
+    """Predicted minus reference SIC in percentage points (int16), DIFFERENCE_NODATA elsewhere."""
+    known = run.valid & (reference["SIC"] != MASK)
+    diff = np.full(run.shape, DIFFERENCE_NODATA, np.int16)
+    diff[known] = 10 * (run.predicted["SIC"][known].astype(np.int16) - reference["SIC"][known])
+    return diff
+
+
+def write_difference_rasters(run: RunCharts, reference: dict[str, np.ndarray], diff: np.ndarray,
+                             folder: Path, tags: dict[str, str]) -> list[str]:  # fmt: skip
     grid = TargetGrid(run.transform, run.shape[1], run.shape[0])
     both = {c: run.valid & (reference[c] != MASK) for c in CHARTS}
     written = []
-    sic = both["SIC"]
-    diff = np.full(run.shape, DIFFERENCE_NODATA, np.int16)
-    diff[sic] = 10 * (run.predicted["SIC"][sic].astype(np.int16) - reference["SIC"][sic])
     path = folder / "sic_difference.tif"
     write_geotiff(path, diff, grid, run.crs, DIFFERENCE_NODATA, tags,
                   "SIC predicted minus chart [percentage points]",

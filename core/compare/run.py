@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import rasterio
-
 from ..about import about
 from ..output.folder import atomic_folder
 from ..output.runfolder import read_run
 from . import figures
 from .polygons import polygon_agreement, write_polygon_agreement
-from .rasters import write_difference_rasters
+from .rasters import sic_difference, write_difference_rasters
 from .reference import Reference, official_chart, scene_labels
 from .report import render, worst_polygons
 from .scores import Comparison, compare_classes
@@ -72,7 +70,8 @@ def compare_run(
     tags = {"SEA_ICE_MAPPER_VERSION": about().version, "SCENE": run.scene,
             "REFERENCE": reference.name}  # fmt: skip
     with atomic_folder(folder, overwrite) as staging:
-        layers = write_difference_rasters(run, reference.classes, staging, tags)
+        diff = sic_difference(run, reference.classes)
+        layers = write_difference_rasters(run, reference.classes, diff, staging, tags)
         worst: list[tuple[int, float, int]] = []
         if reference.chart is not None:
             columns = polygon_agreement(run, reference)
@@ -81,8 +80,7 @@ def compare_run(
             worst = worst_polygons(reference.chart.fids, columns["AGREE"], columns["N_CELLS"])
         drawn: list[str] = []
         if figures.available():
-            with rasterio.open(staging / "sic_difference.tif") as ds:
-                drawn = figures.draw(comparison, ds.read(1), staging)
+            drawn = figures.draw(comparison, diff, staging)
         title = f"{run.scene}: prediction compared with {reference.name}"
         text = render(title, reference.name, comparison, warnings, worst, drawn, layers)
         (staging / "report.md").write_text(text, encoding="utf-8")
