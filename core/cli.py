@@ -203,6 +203,8 @@ def _chart(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     result = draft_chart(args.run, args.out, params)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())
     return 0
 

@@ -29,7 +29,7 @@ from qgis.core import (
 from ..core.errors import RunCancelledError, SeaIceMapperError
 from ..core.icechart.classes import CHART_NAMES
 from ..core.predict.params import PredictParams
-from .deps import missing_message, missing_modules
+from .deps import dependency_problem
 from .settings import DEVICES
 
 STYLES = Path(__file__).resolve().parent.parent / "resources" / "styles"
@@ -47,9 +47,9 @@ class _Algorithm(QgsProcessingAlgorithm):
 
     @staticmethod
     def _check_dependencies() -> None:
-        missing = missing_modules()
-        if missing:
-            raise QgsProcessingException(missing_message(missing))
+        problem = dependency_problem()
+        if problem:
+            raise QgsProcessingException(problem)
 
 
 class PredictAlgorithm(_Algorithm):
@@ -260,6 +260,8 @@ class DraftChartAlgorithm(_Algorithm):
             result = draft_chart(run, out, params)
         except SeaIceMapperError as error:
             raise QgsProcessingException(str(error)) from None
+        for warning in result.warnings:
+            feedback.reportError(warning, fatalError=False)
         feedback.pushInfo(result.summary())
         details = QgsProcessingContext.LayerDetails(
             f"{run.name} draft chart", context.project(), self.OUTPUT

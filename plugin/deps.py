@@ -10,7 +10,10 @@ import importlib
 import importlib.util
 import platform
 import sys
+import sysconfig
 from pathlib import Path
+
+from ..core.native import exposes, mixed_libraries, netcdf_clash
 
 # module name -> pip package name
 REQUIRED = {
@@ -42,9 +45,18 @@ def qgis_python() -> str:
 
 
 def install_command(missing: list[str]) -> str:
-    packages = " ".join(REQUIRED[m] for m in missing)
+    packages = [f'"{REQUIRED[m]}"' for m in missing]
+    prefix = ""
+    if "netCDF4" in missing and (exposes("nc_open") or exposes("H5open")):
+        # This QGIS runs the system's netCDF/HDF5, which the wheel's own copies crash on.
+        packages[missing.index("netCDF4")] = '--no-binary netCDF4 "netCDF4==1.6.5"'
+        prefix = "sudo apt install libnetcdf-dev libhdf5-dev   (or your distribution's)\n"
+    options = ["--user"]
+    if (Path(sysconfig.get_path("stdlib")) / "EXTERNALLY-MANAGED").exists():
+        options.append("--break-system-packages")  # PEP 668 Pythons; --user keeps it per user
     # numpy<2: QGIS's own compiled modules (GDAL, SciPy) are built against numpy 1.
-    return f'"{qgis_python()}" -m pip install --user "numpy<2" {packages}'
+    words = [f'"{qgis_python()}" -m pip install', *options, '"numpy<2"', *packages]
+    return prefix + " ".join(words)
 
 
 def missing_message(missing: list[str]) -> str:
@@ -56,7 +68,16 @@ def missing_message(missing: list[str]) -> str:
     )
 
 
+def dependency_problem() -> str | None:
+    """What stops a run before anything is imported: missing packages, or a netCDF4 wheel
+    whose import would crash this QGIS. None when the plugin can run."""
+    missing = missing_modules()
+    return missing_message(missing) if missing else netcdf_clash()
+
+
 def _version(module: str) -> str:
+    if module == "netCDF4" and netcdf_clash():
+        return "NOT IMPORTED: a pip wheel whose libraries clash with this QGIS's (see below)"
     try:
         return str(getattr(importlib.import_module(module), "__version__", "installed"))
     except Exception as error:  # a report must not fail on a broken package
@@ -91,7 +112,8 @@ def diagnostics() -> str:
     from ..core.about import about
 
     lines += [f"- Sea Ice Mapper: {about().version} in {Path(__file__).resolve().parent.parent}"]
-    missing = missing_modules()
-    if missing:
-        lines += ["", "Missing packages; install with:", "", f"    {install_command(missing)}"]
+    lines += [f"- Bundled library shadowed by QGIS's: {mixed}" for mixed in mixed_libraries()]
+    problem = dependency_problem()
+    if problem:
+        lines += ["", "Problem:", "", problem]
     return "\n".join(lines) + "\n"

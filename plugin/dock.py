@@ -27,7 +27,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.errors import SeaIceMapperError
-from .deps import diagnostics, missing_message, missing_modules
+from .deps import dependency_problem, diagnostics
 from .layers import add_comparison_layers, add_draft_chart, add_run_layers
 from .settings import DEVICES, DockSettings
 from .task import LOG_TAG, CoreTask, PredictTask
@@ -165,17 +165,20 @@ class SeaIceMapperDock(QDockWidget):
         if not path:
             self.scene_info.setText("")
             return False
-        try:
-            from ..core.scene.reader import open_scene
+        problem = dependency_problem()  # checked before importing what could crash QGIS
+        if problem is None:
+            try:
+                from ..core.scene.reader import open_scene
 
-            with open_scene(path) as scene:
-                self.scene_info.setText(scene.info.describe())
-            self.scene_info.setStyleSheet("")
-            return True
-        except ImportError:
-            self.scene_info.setText(missing_message(missing_modules()))
-        except SeaIceMapperError as error:
-            self.scene_info.setText(str(error))
+                with open_scene(path) as scene:
+                    self.scene_info.setText(scene.info.describe())
+                self.scene_info.setStyleSheet("")
+                return True
+            except ImportError as error:
+                problem = f"A package the plugin needs fails to import ({error}); see Diagnostics."
+            except SeaIceMapperError as error:
+                problem = str(error)
+        self.scene_info.setText(problem)
         self.scene_info.setStyleSheet("color: #b00020")
         return False
 
@@ -196,9 +199,9 @@ class SeaIceMapperDock(QDockWidget):
     # -- running ----------------------------------------------------------------------------
     def start_run(self) -> PredictTask | None:
         settings = self.read_widgets()
-        missing = missing_modules()
-        if missing:
-            self._report(missing_message(missing), Qgis.Critical)
+        problem = dependency_problem()
+        if problem:
+            self._report(problem, Qgis.Critical)
             return None
         if not self._scene_changed(settings.scene) or not self._weights_changed(settings.weights):
             self._report("Fix the scene or model shown in red first.", Qgis.Warning)
@@ -305,6 +308,8 @@ class SeaIceMapperDock(QDockWidget):
             self._report(f"The draft chart was written but could not be added: {error}",
                          Qgis.Critical)  # fmt: skip
             return
+        for warning in task.result.warnings:
+            self._report(warning, Qgis.Warning)
         self._report(f"Draft chart added: {task.result.summary()}", Qgis.Success)
 
     def start_compare(self) -> CoreTask | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ class DraftResult:
     n_polygons: int
     agreement: dict[str, float]  # percent of valid cells whose class the chart gives back
     seconds: dict[str, float]
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         agree = ", ".join(f"{k} {v:.1f} %" for k, v in self.agreement.items())
@@ -56,4 +57,4 @@ def draft_chart(run_dir: str | Path, out: str | Path, params: DraftParams) -> Dr
     files = write_draft(chart, Path(out), params.shapefile, params.overwrite)
     write_s = time.perf_counter() - write_start
     seconds = {"reading": read_s, **chart.seconds, "writing": write_s}
-    return DraftResult(files, len(chart), agreement(run, files[0]), seconds)
+    return DraftResult(files, len(chart), agreement(run, files[0]), seconds, chart.warnings)

@@ -3,6 +3,8 @@
 Polygons come from the region raster (each region's cells, 4-connected), so neighbours share
 their boundaries exactly. Staircase edges are then smoothed with GEOS coverage simplification,
 which moves every shared edge once for both neighbours: the result stays a coverage (tested).
+Where that cannot run safely (an older GEOS in the QGIS process, see ``core.native``) the
+edges stay on the cell boundaries, with a warning.
 Attributes are the single-partial egg code of the region's classes (``icechart.encode``), the
 decoded classes for styling, the model's mean confidence per chart and the area.
 """
@@ -21,6 +23,7 @@ from rasterio.warp import transform as transform_xy
 from ..errors import RunFolderError
 from ..icechart.classes import CHART_NAMES
 from ..icechart.encode import encode
+from ..native import coverage_simplify_is_safe
 from ..output.runfolder import RunCharts
 from .params import DraftParams
 from .regions import NO_REGION, merge_small_regions, region_keys, split_key
@@ -32,6 +35,7 @@ class DraftChart:
     fields: dict[str, np.ndarray]  # column name → values, one per polygon
     crs: CRS
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.geometries)
@@ -84,7 +88,14 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
                       transform=run.transform, fill=-1, dtype="int32")  # fmt: skip
     half_cell = abs(run.transform.a) / 2  # smooths single-cell stairs, keeps the cells' classes
     tolerance = params.simplify_m if params.simplify_m is not None else half_cell
-    geometries = np.asarray(shapely.coverage_simplify(raw, tolerance))
+    geometries, warnings = raw, []
+    if tolerance > 0 and coverage_simplify_is_safe():
+        geometries = np.asarray(shapely.coverage_simplify(raw, tolerance))
+    elif tolerance > 0:
+        warnings.append(
+            f"The polygon edges follow the {2 * half_cell:.0f} m grid cells, unsmoothed: smoothing "
+            "needs GEOS 3.12 or newer, and this program runs an older GEOS (see docs/qgis.md)."
+        )
     polygonised = time.perf_counter()
     sic, sod, floe = split_key(values)
     fields: dict[str, np.ndarray] = dict(encode(sic, sod, floe))
@@ -105,4 +116,4 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
         geometries = _reproject(geometries, run.crs, crs)
     seconds = {"segmenting": segmented - start, "polygonising": polygonised - segmented,
                "attributes": time.perf_counter() - polygonised}  # fmt: skip
-    return DraftChart(geometries, fields, crs, seconds)
+    return DraftChart(geometries, fields, crs, seconds, warnings)

@@ -72,7 +72,8 @@ def read_chart(path: str | Path, layer: str | int | None = None,
             f"{', '.join(sorted(fields)) or 'no fields'}. An ice chart needs POLY_TYPE and the "
             "egg-code fields CT, CA, SA, FA (CB..FC optional)."
         )
-    if not meta["crs"]:
+    # GDAL < 3.9 reports a GeoPackage's placeholder systems (srs_id 0, -1) as "Undefined ... SRS".
+    if not meta["crs"] or '"Undefined ' in meta["crs"]:
         raise ChartFormatError(
             f"{path.name} has no coordinate reference system, so it cannot be placed on a scene. "
             "Give it one (a .prj file, or 'Assign projection' in QGIS) and try again."
