@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -42,29 +44,47 @@ def bundled_libraries(module: str) -> Path | None:
     return None
 
 
-def netcdf_clash() -> str | None:
-    """Why importing netCDF4 would crash this process, or None when it is safe."""
-    libs = bundled_libraries("netCDF4")
-    if libs is None or not (exposes("H5open") or exposes("nc_open")):
+def shared_geos_version() -> tuple[int, ...] | None:
+    """The version of the GEOS in the global scope, or None when there is none."""
+    if not exposes("GEOSversion"):
         return None
-    return (
-        f"netCDF4 in {libs.parent} is a pip wheel with its own HDF5 and netCDF libraries, and "
-        "this program already uses the system's: importing it would crash QGIS. Replace it with "
-        "a netCDF4 built against the system libraries, then restart QGIS: uninstall it "
-        "(python3 -m pip uninstall netCDF4) and install the distribution's package "
-        "(Debian/Ubuntu: sudo apt install python3-netcdf4), or build it "
-        "(sudo apt install libnetcdf-dev libhdf5-dev; python3 -m pip install --user "
-        '--no-binary netCDF4 "netCDF4==1.6.5").'
-    )
+    version = ctypes.CDLL(None).GEOSversion
+    version.restype = ctypes.c_char_p
+    text = version().decode()  # "3.11.1-CAPI-1.17.1"
+    return tuple(int(part) for part in re.findall(r"\d+", text.split("-")[0])[:3])
+
+
+@dataclass(frozen=True)
+class Clash:
+    module: str
+    libs: Path  # the wheel's own libraries
+    system: str  # what the program shares instead
+    effect: str
+
+
+def library_clashes() -> list[Clash]:
+    """Wheels that would break this process through the libraries it already shares.
+
+    GDAL wheels (rasterio, pyogrio) are left out: they run on a shared older GDAL, and every
+    test of this project passes that way (see ``mixed_libraries``).
+    """
+    clashes = []
+    libs = bundled_libraries("netCDF4")
+    if libs is not None and (exposes("nc_open") or exposes("H5open")):
+        effect = "importing it crashes the program (a segmentation fault, no error message)"
+        clashes.append(Clash("netCDF4", libs, "netCDF and HDF5", effect))
+    libs, geos = bundled_libraries("shapely"), shared_geos_version()
+    if libs is not None and geos is not None and geos < (3, 12):
+        effect = "its calls end up in that GEOS and give wrong or empty polygons, errors or crashes"
+        clashes.append(Clash("shapely", libs, f"GEOS {'.'.join(map(str, geos))}", effect))
+    return clashes
 
 
 def coverage_simplify_is_safe() -> bool:
-    """Whether ``shapely.coverage_simplify`` (GEOS ≥ 3.12) can run here.
-
-    Where the global scope holds an older GEOS, shapely's calls go to it except for the
-    functions it lacks, which come from the wheel's own GEOS and crash on the other's context.
-    """
-    if exposes("GEOSversion") and not exposes("GEOSCoverageSimplifyVW_r"):
+    """Whether ``shapely.coverage_simplify`` (GEOS ≥ 3.12) can run here: where an older GEOS
+    is shared, shapely's calls go to it, and this function would crash on its context."""
+    geos = shared_geos_version()
+    if geos is not None and geos < (3, 12):
         return False
     import shapely
 
@@ -72,8 +92,8 @@ def coverage_simplify_is_safe() -> bool:
 
 
 def mixed_libraries() -> list[str]:
-    """Wheels whose bundled library is shadowed by the program's own: they run on the system
-    version (working for what this project calls, as tested in QGIS); for a bug report."""
+    """Every wheel whose bundled library is shadowed by the program's own, for a bug report.
+    (The unit tests pass with the rasterio and pyogrio wheels on Debian's shared GDAL.)"""
     checks = {"rasterio": ("GDAL", "GDALOpenEx"), "pyogrio": ("GDAL", "GDALOpenEx"),
               "shapely": ("GEOS", "GEOSversion"), "netCDF4": ("netCDF", "nc_open")}  # fmt: skip
     return [

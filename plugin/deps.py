@@ -13,7 +13,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from ..core.native import exposes, mixed_libraries, netcdf_clash
+from ..core.native import exposes, library_clashes, mixed_libraries, shared_geos_version
 
 # module name -> pip package name
 REQUIRED = {
@@ -24,6 +24,12 @@ REQUIRED = {
     "safetensors": "safetensors",
     "shapely": "shapely",
     "pyogrio": "pyogrio",
+}
+# Built from source where the program shares older system libraries than the wheels bundle:
+# the Debian packages they need, and the pins of requirements.txt (a test keeps them equal).
+SOURCE_BUILDS = {
+    "netCDF4": ("libnetcdf-dev libhdf5-dev", "netCDF4==1.6.5"),
+    "shapely": ("libgeos-dev", "shapely==2.2.0"),
 }
 
 
@@ -44,39 +50,64 @@ def qgis_python() -> str:
     return "python3"
 
 
-def install_command(missing: list[str]) -> str:
-    packages = [f'"{REQUIRED[m]}"' for m in missing]
-    prefix = ""
-    if "netCDF4" in missing and (exposes("nc_open") or exposes("H5open")):
-        # This QGIS runs the system's netCDF/HDF5, which the wheel's own copies crash on.
-        packages[missing.index("netCDF4")] = '--no-binary netCDF4 "netCDF4==1.6.5"'
-        prefix = "sudo apt install libnetcdf-dev libhdf5-dev   (or your distribution's)\n"
-    options = ["--user"]
+def _needs_source_build(module: str) -> bool:
+    if module == "netCDF4":
+        return exposes("nc_open") or exposes("H5open")
+    geos = shared_geos_version()
+    return module == "shapely" and geos is not None and geos < (3, 12)
+
+
+def pip_command(packages: list[str]) -> str:
+    """``pip install`` into this QGIS's Python, building from source what must be."""
+    built = [m for m in packages if m in SOURCE_BUILDS and _needs_source_build(m)]
+    words = [f'"{qgis_python()}" -m pip install --user']
     if (Path(sysconfig.get_path("stdlib")) / "EXTERNALLY-MANAGED").exists():
-        options.append("--break-system-packages")  # PEP 668 Pythons; --user keeps it per user
+        words.append("--break-system-packages")  # PEP 668 Pythons; --user keeps it per user
+    if built:
+        words.append(f"--no-binary {','.join(built)}")
     # numpy<2: QGIS's own compiled modules (GDAL, SciPy) are built against numpy 1.
-    words = [f'"{qgis_python()}" -m pip install', *options, '"numpy<2"', *packages]
-    return prefix + " ".join(words)
+    words.append('"numpy<2"')
+    words += [f'"{SOURCE_BUILDS[m][1]}"' if m in built else f'"{REQUIRED[m]}"' for m in packages]
+    command = " ".join(words)
+    if built:
+        dev = " ".join(SOURCE_BUILDS[m][0] for m in built)
+        command = f"sudo apt install {dev}   (Debian/Ubuntu; or your distribution's)\n{command}"
+    return command
 
 
 def missing_message(missing: list[str]) -> str:
     return (
         f"Sea Ice Mapper needs {', '.join(missing)}, which this QGIS's Python cannot import. "
-        f"Install them (then restart QGIS) with:\n{install_command(missing)}\n"
+        f"Install them (then restart QGIS) with:\n{pip_command(missing)}\n"
         "On Windows run it in the OSGeo4W Shell; torch's site (pytorch.org) gives the command "
         "for a CUDA build."
     )
 
 
+def clash_message() -> str | None:
+    """Wheels that would crash or corrupt this QGIS, and how to replace them; None if none."""
+    clashes = library_clashes()
+    if not clashes:
+        return None
+    lines = [
+        f"{c.module} in {c.libs.parent} is a pip wheel with its own libraries, but this QGIS "
+        f"already runs the system's {c.system}: {c.effect}."
+        for c in clashes
+    ]
+    modules = [c.module for c in clashes]
+    uninstall = f'"{qgis_python()}" -m pip uninstall -y {" ".join(modules)}'
+    return "\n".join([*lines, "Replace them, then restart QGIS:", uninstall, pip_command(modules)])
+
+
 def dependency_problem() -> str | None:
-    """What stops a run before anything is imported: missing packages, or a netCDF4 wheel
-    whose import would crash this QGIS. None when the plugin can run."""
+    """What stops a run before anything is imported: missing packages, or wheels whose import
+    would crash or corrupt this QGIS. None when the plugin can run."""
     missing = missing_modules()
-    return missing_message(missing) if missing else netcdf_clash()
+    return missing_message(missing) if missing else clash_message()
 
 
 def _version(module: str) -> str:
-    if module == "netCDF4" and netcdf_clash():
+    if module in {c.module for c in library_clashes()}:
         return "NOT IMPORTED: a pip wheel whose libraries clash with this QGIS's (see below)"
     try:
         return str(getattr(importlib.import_module(module), "__version__", "installed"))
