@@ -1,4 +1,4 @@
-# Sea Ice Mapper: `make test` installs what it needs (idempotent) and runs lint + both test trees.
+# Sea Ice Mapper: `make test` installs what it needs (idempotent), then lint and all test trees.
 VENV   := .venv
 PY     := $(VENV)/bin/python
 export QT_QPA_PLATFORM := offscreen
@@ -25,14 +25,14 @@ test-unit: setup
 test-qgis: setup
 	$(PY) -m pytest tests/qgis -m "not slow"
 
-test: lint test-unit test-qgis
+test: lint test-unit test-qgis e2e
 
 # Longer checks (benchmarks-as-tests, long training runs): not part of `make test`.
 test-slow: setup
 	$(PY) -m pytest tests -m slow
 
-# The real QGIS desktop under Xvfb: a fresh profile, a scene run from the dock, a screenshot.
-# Currently an expected failure (the netCDF4 wheel crashes QGIS; docs/qgis.md).
+# The real QGIS desktop under Xvfb: a fresh profile, a scene run from the dock, its draft chart
+# and comparison, a screenshot (about 20 s; part of `make test`).
 e2e: setup
 	$(PY) -m pytest tests/e2e -p no:pytest_qgis -W ignore::pytest.PytestConfigWarning
 

@@ -1,7 +1,8 @@
-"""Runs inside the real QGIS desktop (``qgis --code``): a scene through the dock, a screenshot.
+"""Runs inside the real QGIS desktop (``qgis --code``): a scene through the dock, then its
+draft chart and its comparison with the scene's own chart from the dock's buttons, a screenshot.
 
 Reads SIM_E2E_SCENE and SIM_E2E_OUT from the environment; writes OUT/result.json and
-OUT/desktop.png, then quits QGIS with status 0 (1 if the dock's run did not finish).
+OUT/desktop.png, then quits QGIS with status 0 (1 if a step did not finish).
 """
 
 import json
@@ -43,8 +44,16 @@ def start() -> None:
 
 
 def poll() -> None:
+    """Waits for the run, then starts the draft chart, then the comparison, one at a time."""
     dock = state["dock"]
-    if dock.task is not None and time.monotonic() - state["started"] < 100:
+    busy = dock.task is not None or dock.follow_up is not None
+    if busy and time.monotonic() - state["started"] < 150:
+        QTimer.singleShot(200, poll)
+        return
+    steps = state.setdefault("steps", [])
+    if not busy and dock.last_run is not None and len(steps) < 2:
+        step = (dock.start_draft, dock.start_compare)[len(steps)]
+        steps.append(step.__name__ if step() is not None else f"{step.__name__} refused")
         QTimer.singleShot(200, poll)
         return
     canvas = qgis.utils.iface.mapCanvas()
@@ -61,6 +70,8 @@ def shoot(dock) -> None:
         "ran_on": dock.ran_on.text(),
         "groups": [g.name() for g in root.children()],
         "layers": [layer.name() for layer in QgsProject.instance().mapLayers().values()],
+        "steps": state.get("steps", []),
+        "messages": [w.text() for w in qgis.utils.iface.messageBar().items()],
         "seconds": time.monotonic() - state["started"],
     }
     finish(result, 0 if dock.last_task is not None and dock.last_task.result else 1)
