@@ -62,6 +62,23 @@ class Clash:
     effect: str
 
 
+def clashing_system_library(module: str) -> str | None:
+    """The shared library a wheel of ``module`` (netCDF4 or shapely) would clash with here,
+    e.g. "GEOS 3.11.1", or None. A build against the system's libraries is what fits."""
+    if module == "netCDF4" and (exposes("nc_open") or exposes("H5open")):
+        return "netCDF and HDF5"
+    geos = shared_geos_version()
+    if module == "shapely" and geos is not None and geos < (3, 12):
+        return f"GEOS {'.'.join(map(str, geos))}"
+    return None
+
+
+EFFECTS = {
+    "netCDF4": "importing it crashes the program (a segmentation fault, no error message)",
+    "shapely": "its calls end up in that GEOS and give wrong or empty polygons, errors or crashes",
+}
+
+
 def library_clashes() -> list[Clash]:
     """Wheels that would break this process through the libraries it already shares.
 
@@ -69,14 +86,10 @@ def library_clashes() -> list[Clash]:
     test of this project passes that way (see ``mixed_libraries``).
     """
     clashes = []
-    libs = bundled_libraries("netCDF4")
-    if libs is not None and (exposes("nc_open") or exposes("H5open")):
-        effect = "importing it crashes the program (a segmentation fault, no error message)"
-        clashes.append(Clash("netCDF4", libs, "netCDF and HDF5", effect))
-    libs, geos = bundled_libraries("shapely"), shared_geos_version()
-    if libs is not None and geos is not None and geos < (3, 12):
-        effect = "its calls end up in that GEOS and give wrong or empty polygons, errors or crashes"
-        clashes.append(Clash("shapely", libs, f"GEOS {'.'.join(map(str, geos))}", effect))
+    for module, effect in EFFECTS.items():
+        libs, system = bundled_libraries(module), clashing_system_library(module)
+        if libs is not None and system is not None:
+            clashes.append(Clash(module, libs, system, effect))
     return clashes
 
 

@@ -13,7 +13,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from ..core.native import exposes, library_clashes, mixed_libraries, shared_geos_version
+from ..core.native import clashing_system_library, library_clashes, mixed_libraries
 
 # module name -> pip package name
 REQUIRED = {
@@ -50,16 +50,9 @@ def qgis_python() -> str:
     return "python3"
 
 
-def _needs_source_build(module: str) -> bool:
-    if module == "netCDF4":
-        return exposes("nc_open") or exposes("H5open")
-    geos = shared_geos_version()
-    return module == "shapely" and geos is not None and geos < (3, 12)
-
-
 def pip_command(packages: list[str]) -> str:
     """``pip install`` into this QGIS's Python, building from source what must be."""
-    built = [m for m in packages if m in SOURCE_BUILDS and _needs_source_build(m)]
+    built = [m for m in packages if m in SOURCE_BUILDS and clashing_system_library(m)]
     words = [f'"{qgis_python()}" -m pip install --user']
     if (Path(sysconfig.get_path("stdlib")) / "EXTERNALLY-MANAGED").exists():
         words.append("--break-system-packages")  # PEP 668 Pythons; --user keeps it per user
