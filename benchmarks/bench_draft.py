@@ -40,8 +40,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         run = args.run or full_size_run(Path(tmp))
         start = time.perf_counter()
-        result = draft_chart(run, Path(tmp) / "draft.gpkg",
-                             DraftParams(min_area_km2=args.min_area))  # fmt: skip
+        result = draft_chart(run, Path(tmp) / "draft.gpkg", DraftParams(min_area_km2=args.min_area))
         total = time.perf_counter() - start
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in result.seconds.items())
     print(f"draft chart of {run.name}: {result.n_polygons} polygons (min area {args.min_area} km²)")

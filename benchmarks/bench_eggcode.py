@@ -32,8 +32,10 @@ def main() -> None:
         start = time.perf_counter()
         decoded = decode(EggCodes.from_fields(fields))
         best = min(best, time.perf_counter() - start)
-    print(f"decoded {N} polygons (parse + decode) in {best:.3f} s (best of 3); "
-          f"{decoded.n_undecodable} undecodable")  # fmt: skip
+    print(
+        f"decoded {N} polygons (parse + decode) in {best:.3f} s (best of 3); "
+        f"{decoded.n_undecodable} undecodable"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,9 @@ def _child(stage: str, scene: str, weights: str, device: str, out: str) -> dict:
 
 
 def _run(*args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args],
-                         capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -64,8 +65,7 @@ def _prepare(folder: Path, size: str, scene: Path | None, weights: Path | None) 
             synthesize(scene, SynthConfig(lines=lines, samples=samples, seed=0))
     if weights is None:
         weights = folder / "random_init.json"
-        save_bundle(MultiTaskUNet(UNetConfig()), Manifest(architecture={}), weights,
-                    overwrite=True)  # fmt: skip
+        save_bundle(MultiTaskUNet(UNetConfig()), Manifest(architecture={}), weights, overwrite=True)
     return scene, weights
 
 
@@ -89,9 +89,11 @@ def main() -> None:
         scoring = _run("scoring", str(scene), str(weights), args.device, out)
         e2e = _run("end-to-end", str(scene), str(weights), args.device, out)
     print(f"scene {scene.name}, device {scoring['device']}")
-    print(f"scoring form (file -> 80 m class arrays): {scoring['seconds']:.2f} s "
-          f"(of which importing torch & core {scoring['import_s']:.2f} s, loading weights "
-          f"{scoring['load_s']:.2f} s), peak RSS {scoring['peak_rss_mb']:.0f} MB")  # fmt: skip
+    print(
+        f"scoring form (file -> 80 m class arrays): {scoring['seconds']:.2f} s "
+        f"(of which importing torch & core {scoring['import_s']:.2f} s, loading weights "
+        f"{scoring['load_s']:.2f} s), peak RSS {scoring['peak_rss_mb']:.0f} MB"
+    )
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in e2e["stages"].items())
     print(
         f"end to end (file -> all GeoTIFFs): {e2e['seconds']:.2f} s, peak RSS "

@@ -58,8 +58,10 @@ def _child(stage: str, path: str, lines: int, samples: int) -> None:
 def _run(stage: str, path: Path, lines: int, samples: int) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--child", stage, str(path), str(lines), str(samples)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -80,12 +82,16 @@ def main() -> None:
         gen = _run("generate", path, lines, samples)
         size_mb = path.stat().st_size / 1e6
         read = _run("read", path, lines, samples)
-    print(f"scene {lines} x {samples}: generated in {gen['seconds']:.1f} s "
-          f"(peak RSS {gen['peak_rss_mb']:.0f} MB), file {size_mb:.0f} MB")  # fmt: skip
-    print(f"read for inference (open, 4 full-grid inputs every 10th pixel, valid mask, "
-          f"15 coarse inputs, tie points): {read['strided_seconds']:.2f} s; "
-          f"each full-grid input read whole: {read['full_each_seconds']:.2f} s; "
-          f"peak RSS {read['peak_rss_mb']:.0f} MB")  # fmt: skip
+    print(
+        f"scene {lines} x {samples}: generated in {gen['seconds']:.1f} s "
+        f"(peak RSS {gen['peak_rss_mb']:.0f} MB), file {size_mb:.0f} MB"
+    )
+    print(
+        f"read for inference (open, 4 full-grid inputs every 10th pixel, valid mask, "
+        f"15 coarse inputs, tie points): {read['strided_seconds']:.2f} s; "
+        f"each full-grid input read whole: {read['full_each_seconds']:.2f} s; "
+        f"peak RSS {read['peak_rss_mb']:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

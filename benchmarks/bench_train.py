@@ -59,12 +59,20 @@ def main() -> None:
                 with ProcessPoolExecutor() as pool:
                     list(pool.map(_synth, jobs))
         config = replace(
-            PRESETS[args.preset], train_scenes=str(train_dir), val_scenes=str(val_dir),
-            cache_dir=str(folder / "cache"), out_dir=str(folder / f"run-{time.time_ns()}"),
-            epochs=2, epoch_len=args.steps, restart_epochs=2, checkpoint_every=10**9,
-            device=args.device, synthetic=None, log_every=max(args.steps // 4, 1),
+            PRESETS[args.preset],
+            train_scenes=str(train_dir),
+            val_scenes=str(val_dir),
+            cache_dir=str(folder / "cache"),
+            out_dir=str(folder / f"run-{time.time_ns()}"),
+            epochs=2,
+            epoch_len=args.steps,
+            restart_epochs=2,
+            checkpoint_every=10**9,
+            device=args.device,
+            synthetic=None,
+            log_every=max(args.steps // 4, 1),
             batch_size=args.batch_size or PRESETS[args.preset].batch_size,
-        )  # fmt: skip
+        )
         choice = training_device(config, Process())
         result = train(config, log=lambda _: None)
         history = json.loads((Path(config.out_dir) / "checkpoint" / "state.json").read_text())

@@ -59,14 +59,22 @@ def _parser() -> argparse.ArgumentParser:
 
     synth = commands.add_parser("synth", help="write a synthetic ready-to-train scene")
     synth.add_argument("out", type=Path, help="output .nc file, or a folder (named by scene id)")
-    synth.add_argument("--size", type=_size, default=(5000, 5200),
-                       help="LINESxSAMPLES at 80 m (default 5000x5200, a full scene)")  # fmt: skip
+    synth.add_argument(
+        "--size",
+        type=_size,
+        default=(5000, 5200),
+        help="LINESxSAMPLES at 80 m (default 5000x5200, a full scene)",
+    )
     synth.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     synth.add_argument("--service", choices=("cis", "dmi"), help="ice service (default: drawn)")
     synth.add_argument("--time", type=_time, help="acquisition YYYYmmddTHHMMSS (default: drawn)")
     synth.add_argument("--wind", type=float, help="mean wind speed in m/s (default: drawn)")
-    synth.add_argument("--centre", type=_centre, help="LAT,LON of the swath centre (default: "
-                       "drawn between Baffin Bay and the Greenland Sea)")  # fmt: skip
+    synth.add_argument(
+        "--centre",
+        type=_centre,
+        help="LAT,LON of the swath centre (default: "
+        "drawn between Baffin Bay and the Greenland Sea)",
+    )
     synth.add_argument(
         "--reference-split",
         action="store_true",
@@ -99,8 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("--crs", default="EPSG:3413", help="output CRS (default EPSG:3413)")
     predict.add_argument("--no-sar", action="store_true", help="skip the SAR HH/HV layers")
     predict.add_argument("--tile", type=int, help="run the model in tiles of this size")
-    predict.add_argument("--shard", help="INDEX/COUNT: this process's share of the scenes "
-                         "(default: the SLURM job array's task, else all)")  # fmt: skip
+    predict.add_argument(
+        "--shard",
+        help="INDEX/COUNT: this process's share of the scenes "
+        "(default: the SLURM job array's task, else all)",
+    )
     predict.add_argument("--overwrite", action="store_true", help="replace earlier outputs")
     predict.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -133,8 +144,9 @@ def _parser() -> argparse.ArgumentParser:
         "difference rasters, per-polygon agreement and report.md.",
     )
     compare.add_argument("run", type=Path, help="a run folder written by `predict`")
-    compare.add_argument("chart", type=Path, nargs="?", help="SIGRID-3 chart (default: the "
-                         "scene's own chart labels)")  # fmt: skip
+    compare.add_argument(
+        "chart", type=Path, nargs="?", help="SIGRID-3 chart (default: the scene's own chart labels)"
+    )
     compare.add_argument("--out", type=Path, help="output folder (default: RUN/compare_<chart>)")
     compare.add_argument("--overwrite", action="store_true", help="replace an earlier comparison")
     return parser
@@ -144,10 +156,17 @@ def _synth(args: argparse.Namespace) -> int:
     from .synthetic.generate import SynthConfig, synthesize
 
     lines, samples = args.size
-    config = SynthConfig(lines=lines, samples=samples, seed=args.seed, ice_service=args.service,
-                         time=args.time, reference_split=args.reference_split,
-                         compress=not args.no_compress, wind_speed=args.wind,
-                         centre=args.centre)  # fmt: skip
+    config = SynthConfig(
+        lines=lines,
+        samples=samples,
+        seed=args.seed,
+        ice_service=args.service,
+        time=args.time,
+        reference_split=args.reference_split,
+        compress=not args.no_compress,
+        wind_speed=args.wind,
+        centre=args.centre,
+    )
     path = synthesize(args.out, config, overwrite=args.overwrite)
     print(path)
     return 0
@@ -173,9 +192,14 @@ def _predict(args: argparse.Namespace) -> int:
     from .predict.run import PredictParams
     from .progressbar import ProgressBar
 
-    params = PredictParams(weights=args.weights, device=args.device, crs=args.crs,
-                           sar_layers=not args.no_sar, tile_size=args.tile,
-                           overwrite=args.overwrite)  # fmt: skip
+    params = PredictParams(
+        weights=args.weights,
+        device=args.device,
+        crs=args.crs,
+        sar_layers=not args.no_sar,
+        tile_size=args.tile,
+        overwrite=args.overwrite,
+    )
     scenes = collect_scenes(args.scenes)
     if not scenes:
         print("error: no scenes found in " + ", ".join(map(str, args.scenes)), file=sys.stderr)
@@ -197,8 +221,13 @@ def _chart(args: argparse.Namespace) -> int:
     from .draft.params import DraftParams
 
     try:
-        params = DraftParams(min_area_km2=args.min_area, simplify_m=args.simplify, crs=args.crs,
-                             shapefile=args.shapefile, overwrite=args.overwrite)  # fmt: skip
+        params = DraftParams(
+            min_area_km2=args.min_area,
+            simplify_m=args.simplify,
+            crs=args.crs,
+            shapefile=args.shapefile,
+            overwrite=args.overwrite,
+        )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -222,8 +251,13 @@ def _compare(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"synth": _synth, "info": _info, "predict": _predict, "chart": _chart,
-                    "compare": _compare}  # fmt: skip
+        commands = {
+            "synth": _synth,
+            "info": _info,
+            "predict": _predict,
+            "chart": _chart,
+            "compare": _compare,
+        }
         return commands[args.command](args)
     except SeaIceMapperError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -107,8 +107,12 @@ def coverage_simplify_is_safe() -> bool:
 def mixed_libraries() -> list[str]:
     """Every wheel whose bundled library is shadowed by the program's own, for a bug report.
     (The unit tests pass with the rasterio and pyogrio wheels on Debian's shared GDAL.)"""
-    checks = {"rasterio": ("GDAL", "GDALOpenEx"), "pyogrio": ("GDAL", "GDALOpenEx"),
-              "shapely": ("GEOS", "GEOSversion"), "netCDF4": ("netCDF", "nc_open")}  # fmt: skip
+    checks = {
+        "rasterio": ("GDAL", "GDALOpenEx"),
+        "pyogrio": ("GDAL", "GDALOpenEx"),
+        "shapely": ("GEOS", "GEOSversion"),
+        "netCDF4": ("netCDF", "nc_open"),
+    }
     return [
         f"{module} (wheel, {libs.name}) runs on this program's own {library}"
         for module, (library, symbol) in checks.items()

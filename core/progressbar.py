@@ -19,8 +19,10 @@ class ProgressBar:
     def __call__(self, stage: str, fraction: float) -> None:
         elapsed = time.perf_counter() - self.start
         filled = int(WIDTH * fraction)
-        line = (f"{self.title} [{'#' * filled}{'.' * (WIDTH - filled)}] {100 * fraction:3.0f}% "
-                f"{stage:<15} {elapsed:5.1f} s")  # fmt: skip
+        line = (
+            f"{self.title} [{'#' * filled}{'.' * (WIDTH - filled)}] {100 * fraction:3.0f}% "
+            f"{stage:<15} {elapsed:5.1f} s"
+        )
         if self.interactive:
             end = "\n" if fraction >= 1 else ""
             self.stream.write("\r" + line + end)

@@ -230,10 +230,13 @@ class DraftChartAlgorithm(_Algorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.MIN_AREA, "Minimum polygon area [km²]", QgsProcessingParameterNumber.Double,
-                defaultValue=DEFAULT_MIN_AREA_KM2, minValue=0.0,
+                self.MIN_AREA,
+                "Minimum polygon area [km²]",
+                QgsProcessingParameterNumber.Double,
+                defaultValue=DEFAULT_MIN_AREA_KM2,
+                minValue=0.0,
             )
-        )  # fmt: skip
+        )
         self.addParameter(
             QgsProcessingParameterCrs(self.CRS, "Output CRS (default: the run's)", optional=True)
         )
@@ -296,10 +299,12 @@ class CompareAlgorithm(_Algorithm):
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.CHART, "SIGRID-3 ice chart (empty: the scene's own chart)",
-                [QgsProcessing.TypeVectorPolygon], optional=True,
+                self.CHART,
+                "SIGRID-3 ice chart (empty: the scene's own chart)",
+                [QgsProcessing.TypeVectorPolygon],
+                optional=True,
             )
-        )  # fmt: skip
+        )
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, "Comparison folder"))
         self.addOutput(QgsProcessingOutputString("SCORES", "Scores"))
 

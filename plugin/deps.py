@@ -128,9 +128,10 @@ def diagnostics() -> str:
 
             cuda = torch.cuda.is_available()
             gpus = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
-            lines += [f"- CUDA available: {cuda} (torch built with CUDA "
-                      f"{torch.version.cuda or 'none'})",
-                      f"- GPUs: {', '.join(gpus) or 'none'}"]  # fmt: skip
+            lines += [
+                f"- CUDA available: {cuda} (torch built with CUDA {torch.version.cuda or 'none'})",
+                f"- GPUs: {', '.join(gpus) or 'none'}",
+            ]
         except Exception as error:  # likewise
             lines.append(f"- torch failed: {error}")
     from ..core.about import about

@@ -121,8 +121,9 @@ class SeaIceMapperDock(QDockWidget):
         self.chart_layer = QgsMapLayerComboBox()
         self.chart_layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
         self.chart_layer.setAllowEmptyLayer(True)
-        self.chart_layer.setToolTip("A SIGRID-3 chart loaded in the project; empty: the scene's "
-                                    "own chart")  # fmt: skip
+        self.chart_layer.setToolTip(
+            "A SIGRID-3 chart loaded in the project; empty: the scene's own chart"
+        )
         chart_row = QFormLayout()
         chart_row.addRow("Ice chart", self.chart_layer)
         layout.addLayout(chart_row)
@@ -210,8 +211,9 @@ class SeaIceMapperDock(QDockWidget):
         settings.save()
         self.recent.clear()
         self.recent.addItems(settings.recent_scenes)
-        task = PredictTask(settings.scene, settings.output_folder(), settings.params(),
-                           self._finished)  # fmt: skip
+        task = PredictTask(
+            settings.scene, settings.output_folder(), settings.params(), self._finished
+        )
         task.progressChanged.connect(self._progress)
         self.task = task
         self.started = time.monotonic()
@@ -247,8 +249,9 @@ class SeaIceMapperDock(QDockWidget):
             try:
                 add_run_layers(task.result.folder)
             except Exception as error:  # never let a layer problem take QGIS down
-                self._report(f"The run finished but its layers could not be added: {error}",
-                             Qgis.Critical)  # fmt: skip
+                self._report(
+                    f"The run finished but its layers could not be added: {error}", Qgis.Critical
+                )
                 return
             self.last_run = task.result.folder
             self._enable_follow_up()
@@ -292,8 +295,11 @@ class SeaIceMapperDock(QDockWidget):
             return draft_chart(folder, out, params)
 
         self.status.setText("Drafting the ice chart…")
-        task = CoreTask(f"Sea Ice Mapper: draft chart of {folder.name}", work,
-                        lambda t: self._draft_finished(t, folder, out))  # fmt: skip
+        task = CoreTask(
+            f"Sea Ice Mapper: draft chart of {folder.name}",
+            work,
+            lambda t: self._draft_finished(t, folder, out),
+        )
         return self._start_follow_up(task)
 
     def _draft_finished(self, task: CoreTask, folder: Path, out: Path) -> None:
@@ -305,8 +311,9 @@ class SeaIceMapperDock(QDockWidget):
         try:
             add_draft_chart(folder, out)
         except Exception as error:  # never let a layer problem take QGIS down
-            self._report(f"The draft chart was written but could not be added: {error}",
-                         Qgis.Critical)  # fmt: skip
+            self._report(
+                f"The draft chart was written but could not be added: {error}", Qgis.Critical
+            )
             return
         for warning in task.result.warnings:
             self._report(warning, Qgis.Warning)
@@ -328,8 +335,11 @@ class SeaIceMapperDock(QDockWidget):
             return compare_run(folder, chart, None, overwrite)
 
         self.status.setText("Comparing with the chart…")
-        task = CoreTask(f"Sea Ice Mapper: compare {folder.name}", work,
-                        lambda t: self._compare_finished(t, folder))  # fmt: skip
+        task = CoreTask(
+            f"Sea Ice Mapper: compare {folder.name}",
+            work,
+            lambda t: self._compare_finished(t, folder),
+        )
         return self._start_follow_up(task)
 
     def _compare_finished(self, task: CoreTask, folder: Path) -> None:
@@ -341,8 +351,10 @@ class SeaIceMapperDock(QDockWidget):
         try:
             add_comparison_layers(folder, task.result.folder)
         except Exception as error:  # never let a layer problem take QGIS down
-            self._report(f"The comparison was written but its layers could not be added: "
-                         f"{error}", Qgis.Critical)  # fmt: skip
+            self._report(
+                f"The comparison was written but its layers could not be added: {error}",
+                Qgis.Critical,
+            )
             return
         for warning in task.result.warnings:
             self._report(warning, Qgis.Warning)

@@ -43,8 +43,9 @@ def add_to_run_group(folder: Path, layer, project: QgsProject | None = None):
 
 def add_draft_chart(folder: Path, gpkg: Path, project: QgsProject | None = None) -> QgsVectorLayer:
     """The draft chart of a run, styled by its GeoPackage, editable, in the run's group."""
-    layer = QgsVectorLayer(f"{gpkg}|layername=draft_chart", f"{_record(folder)['scene']} "
-                           "draft chart", "ogr")  # fmt: skip
+    layer = QgsVectorLayer(
+        f"{gpkg}|layername=draft_chart", f"{_record(folder)['scene']} draft chart", "ogr"
+    )
     if not layer.isValid():
         raise RuntimeError(f"QGIS cannot open {gpkg}")
     add_to_run_group(folder, layer, project)
@@ -104,8 +105,11 @@ def add_comparison_layers(run: Path, comparison: Path, project: QgsProject | Non
     layers = []
     gpkg = comparison / "chart_agreement.gpkg"
     if gpkg.exists():
-        layers.append(QgsVectorLayer(f"{gpkg}|layername=chart_agreement",
-                                     "Chart polygon agreement [%]", "ogr"))  # fmt: skip
+        layers.append(
+            QgsVectorLayer(
+                f"{gpkg}|layername=chart_agreement", "Chart polygon agreement [%]", "ogr"
+            )
+        )
     for file, label in COMPARISON_LAYERS:
         layer = QgsRasterLayer(str(comparison / file), label)
         style = (comparison / file).with_suffix(".qml")

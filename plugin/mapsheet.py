@@ -62,8 +62,7 @@ def _layers_by_stem(group: QgsLayerTreeGroup) -> dict[str, QgsMapLayer]:
     return found
 
 
-def _label(layout: QgsPrintLayout, text: str, x: float, y: float, width: float,
-           size: int) -> None:  # fmt: skip
+def _label(layout: QgsPrintLayout, text: str, x: float, y: float, width: float, size: int) -> None:
     label = QgsLayoutItemLabel(layout)
     label.setText(text)
     font = QFont()

@@ -25,7 +25,11 @@ class SeaIceMapperProvider(QgsProcessingProvider):
         return QIcon(str(ICON_PATH))
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS API name)
-        algorithms = (PredictAlgorithm(), StyleChartAlgorithm(), DraftChartAlgorithm(),
-                      CompareAlgorithm())  # fmt: skip
+        algorithms = (
+            PredictAlgorithm(),
+            StyleChartAlgorithm(),
+            DraftChartAlgorithm(),
+            CompareAlgorithm(),
+        )
         for algorithm in algorithms:
             self.addAlgorithm(algorithm)

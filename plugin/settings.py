@@ -57,6 +57,10 @@ class DockSettings:
         return Path(self.scene).resolve().parent / "sea_ice_mapper"
 
     def params(self) -> PredictParams:
-        return PredictParams(weights=Path(self.weights) if self.weights else None,
-                             device=self.device, crs=self.crs, sar_layers=self.sar_layers,
-                             overwrite=self.overwrite)  # fmt: skip
+        return PredictParams(
+            weights=Path(self.weights) if self.weights else None,
+            device=self.device,
+            crs=self.crs,
+            sar_layers=self.sar_layers,
+            overwrite=self.overwrite,
+        )

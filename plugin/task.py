@@ -22,8 +22,9 @@ class CoreTask(QgsTask):
     logged with its traceback in ``details``; neither ever reaches QGIS as an exception.
     """
 
-    def __init__(self, description: str, work: Callable[[CoreTask], Any],
-                 on_finished: Callable[[Any], None]) -> None:  # fmt: skip
+    def __init__(
+        self, description: str, work: Callable[[CoreTask], Any], on_finished: Callable[[Any], None]
+    ) -> None:
         super().__init__(description, QgsTask.CanCancel)
         self.work, self.on_finished = work, on_finished
         self.stage = "starting"
@@ -43,8 +44,9 @@ class CoreTask(QgsTask):
         except Exception as error:  # a bug of ours: QGIS must not go down with it
             self.error = f"Sea Ice Mapper failed unexpectedly ({type(error).__name__}: {error})."
             self.details = traceback.format_exc()
-            QgsMessageLog.logMessage(f"Plugin bug, please report it:\n{self.details}", LOG_TAG,
-                                     Qgis.Critical)  # fmt: skip
+            QgsMessageLog.logMessage(
+                f"Plugin bug, please report it:\n{self.details}", LOG_TAG, Qgis.Critical
+            )
         return False
 
     def finished(self, result: bool) -> None:
@@ -54,8 +56,13 @@ class CoreTask(QgsTask):
 class PredictTask(CoreTask):
     """A scene's prediction with stage, progress and cancel; ``result`` is a ``RunResult``."""
 
-    def __init__(self, scene: str, out_dir: Path, params: PredictParams,
-                 on_finished: Callable[[PredictTask], None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        scene: str,
+        out_dir: Path,
+        params: PredictParams,
+        on_finished: Callable[[PredictTask], None],
+    ) -> None:
         super().__init__(f"Sea Ice Mapper: {Path(scene).name}", self._predict, on_finished)
         self.scene, self.out_dir, self.params = scene, out_dir, params
 

@@ -63,8 +63,9 @@ def main() -> int:
         "with `python -m training train --preset paper` (docs/training.md)."
     )
     BUNDLED_WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
-    path = save_bundle(model, replace(manifest, training=training, created=""), BUNDLED_WEIGHTS,
-                       overwrite=True)  # fmt: skip
+    path = save_bundle(
+        model, replace(manifest, training=training, created=""), BUNDLED_WEIGHTS, overwrite=True
+    )
     print(f"bundled weights: {path.relative_to(REPO)}")
     return 0
 

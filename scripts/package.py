@@ -38,8 +38,19 @@ def build_package(out_dir: Path, ref: str = "HEAD") -> Path:
     target = out_dir / package_name()
     partial = target.with_suffix(".zip.part")
     pathspecs = [*SHIPPED, *(f":(exclude){path}" for path in LEFT_OUT)]
-    command = [git, "-C", str(REPO), "archive", "--format=zip", f"--prefix={FOLDER}/",
-               "-o", str(partial), ref, "--", *pathspecs]  # fmt: skip
+    command = [
+        git,
+        "-C",
+        str(REPO),
+        "archive",
+        "--format=zip",
+        f"--prefix={FOLDER}/",
+        "-o",
+        str(partial),
+        ref,
+        "--",
+        *pathspecs,
+    ]
     subprocess.run(command, check=True)  # noqa: S603  # nosec B603: git, list arguments
     partial.replace(target)
     return target

@@ -65,8 +65,20 @@ def _parser() -> argparse.ArgumentParser:
 
 def _config(args: argparse.Namespace) -> TrainConfig:
     base = load_config(args.config) if args.config else PRESETS[args.preset]
-    names = ("train_scenes", "val_scenes", "cache_dir", "out_dir", "epochs", "epoch_len",
-             "batch_size", "lr", "seed", "device", "amp", "pad_small_scenes")  # fmt: skip
+    names = (
+        "train_scenes",
+        "val_scenes",
+        "cache_dir",
+        "out_dir",
+        "epochs",
+        "epoch_len",
+        "batch_size",
+        "lr",
+        "seed",
+        "device",
+        "amp",
+        "pad_small_scenes",
+    )
     return base.with_overrides(**{name: getattr(args, name) for name in names})
 
 

@@ -38,8 +38,13 @@ class DataError(SeaIceMapperError, ValueError):
 
 
 def input_spec(config: TrainConfig) -> InputSpec:
-    return InputSpec(config.channels, config.downscale_factor, config.downscale_method,
-                     LATITUDE_MEAN_STD, LONGITUDE_MEAN_STD)  # fmt: skip
+    return InputSpec(
+        config.channels,
+        config.downscale_factor,
+        config.downscale_method,
+        LATITUDE_MEAN_STD,
+        LONGITUDE_MEAN_STD,
+    )
 
 
 def ensure_synthetic(config: TrainConfig, log: Callable[[str], None] = print) -> None:
@@ -47,8 +52,10 @@ def ensure_synthetic(config: TrainConfig, log: Callable[[str], None] = print) ->
     if config.synthetic is None:
         return
     n_train, n_val, lines, samples = config.synthetic
-    for folder, count, first_seed in ((config.train_scenes, n_train, 1000),
-                                      (config.val_scenes, n_val, 2000)):  # fmt: skip
+    for folder, count, first_seed in (
+        (config.train_scenes, n_train, 1000),
+        (config.val_scenes, n_val, 2000),
+    ):
         path = Path(folder)
         if len(list(path.glob("*_prep.nc"))) >= count:
             continue
@@ -75,9 +82,15 @@ def scene_files(source: str) -> list[Path]:
 
 
 def _meta(scene: Path, config: TrainConfig, shape: tuple[int, ...] = ()) -> dict:
-    return {"version": CACHE_VERSION, "source": scene.name, "bytes": scene.stat().st_size,
-            "channels": list(config.channels), "factor": config.downscale_factor,
-            "method": config.downscale_method, "shape": list(shape)}  # fmt: skip
+    return {
+        "version": CACHE_VERSION,
+        "source": scene.name,
+        "bytes": scene.stat().st_size,
+        "channels": list(config.channels),
+        "factor": config.downscale_factor,
+        "method": config.downscale_method,
+        "shape": list(shape),
+    }
 
 
 def cache_folder(config: TrainConfig, scene: Path) -> Path:
@@ -94,8 +107,9 @@ def _is_cached(folder: Path, wanted: dict) -> bool:
     }
 
 
-def prepare(config: TrainConfig, scenes: list[Path],
-            log: Callable[[str], None] = print) -> list[Path]:  # fmt: skip
+def prepare(
+    config: TrainConfig, scenes: list[Path], log: Callable[[str], None] = print
+) -> list[Path]:
     """Downscale ``scenes`` into the cache (skipping those already there); their folders."""
     spec = input_spec(config)
     folders = []
@@ -110,8 +124,9 @@ def prepare(config: TrainConfig, scenes: list[Path],
                 if opened.info.charts_in is None:
                     raise DataError(f"{scene.name} has no SIC/SOD/FLOE labels to train on.")
                 inputs = build_inputs(opened, spec)
-                labels = np.stack([opened.read_chart(c, step=config.downscale_factor)
-                                   for c in CHART_NAMES])  # fmt: skip
+                labels = np.stack(
+                    [opened.read_chart(c, step=config.downscale_factor) for c in CHART_NAMES]
+                )
         except SeaIceMapperError as error:
             raise DataError(f"Cannot use {scene} for training: {error}") from error
         with atomic_folder(folder, overwrite=True) as staging:

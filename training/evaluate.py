@@ -38,8 +38,9 @@ class EvaluationReport:
         return "\n".join(rows)
 
 
-def write_submission(path: Path, predictions: dict[str, dict[str, np.ndarray]],
-                     overwrite: bool = False) -> None:  # fmt: skip
+def write_submission(
+    path: Path, predictions: dict[str, dict[str, np.ndarray]], overwrite: bool = False
+) -> None:
     """The AutoICE upload file from {scene name (19 characters): {chart: uint8 array}}."""
     with netcdf_for_writing(path, overwrite) as ds:
         for scene, charts in predictions.items():
@@ -52,9 +53,13 @@ def write_submission(path: Path, predictions: dict[str, dict[str, np.ndarray]],
                 var[:] = values
 
 
-def evaluate(sources: list[Path], weights: Path, device: str = "auto",
-             submission: Path | None = None,
-             overwrite: bool = False) -> EvaluationReport:  # fmt: skip
+def evaluate(
+    sources: list[Path],
+    weights: Path,
+    device: str = "auto",
+    submission: Path | None = None,
+    overwrite: bool = False,
+) -> EvaluationReport:
     scenes = collect_scenes(sources)
     if not scenes:
         raise DataError("No scenes to evaluate: " + ", ".join(map(str, sources)))

@@ -9,8 +9,22 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-CSV_FIELDS = ("epoch", "step", "loss", "loss_SIC", "loss_SOD", "loss_FLOE", "lr", "SIC", "SOD",
-              "FLOE", "combined", "seconds", "iterations_per_s", "data_share")  # fmt: skip
+CSV_FIELDS = (
+    "epoch",
+    "step",
+    "loss",
+    "loss_SIC",
+    "loss_SOD",
+    "loss_FLOE",
+    "lr",
+    "SIC",
+    "SOD",
+    "FLOE",
+    "combined",
+    "seconds",
+    "iterations_per_s",
+    "data_share",
+)
 
 
 def _duration(seconds: float) -> str:
@@ -32,8 +46,10 @@ class Progress:
             return
         rate = done / (time.perf_counter() - self.start)
         eta = (self.total - step) / rate if rate > 0 else 0.0
-        line = (f"epoch {epoch + 1} step {step}/{self.total} ({100 * step / self.total:5.1f}%) "
-                f"loss {loss:.4f} lr {lr:.2e} {rate:.2f} it/s ETA {_duration(eta)}")  # fmt: skip
+        line = (
+            f"epoch {epoch + 1} step {step}/{self.total} ({100 * step / self.total:5.1f}%) "
+            f"loss {loss:.4f} lr {lr:.2e} {rate:.2f} it/s ETA {_duration(eta)}"
+        )
         if self.tty:
             sys.stderr.write("\r" + line + ("\n" if step == self.total else ""))
         else:
@@ -90,14 +106,18 @@ def plot_history(history: list[dict[str, Any]], out_dir: Path) -> list[Path]:
 
     epochs = [row["epoch"] + 1 for row in history]
     paths = []
-    for name, keys, label in (("loss.png", ("loss", "loss_SIC", "loss_SOD", "loss_FLOE"),
-                               "training loss (epoch mean)"),
-                              ("scores.png", ("combined", "SIC", "SOD", "FLOE"),
-                               "validation score [%]")):  # fmt: skip
+    for name, keys, label in (
+        ("loss.png", ("loss", "loss_SIC", "loss_SOD", "loss_FLOE"), "training loss (epoch mean)"),
+        ("scores.png", ("combined", "SIC", "SOD", "FLOE"), "validation score [%]"),
+    ):
         figure, axes = plt.subplots(figsize=(7, 4), dpi=100)
         for key in keys:
-            axes.plot(epochs, [row[key] for row in history], label=key,
-                      linewidth=2 if key in ("loss", "combined") else 1)  # fmt: skip
+            axes.plot(
+                epochs,
+                [row[key] for row in history],
+                label=key,
+                linewidth=2 if key in ("loss", "combined") else 1,
+            )
         axes.set_xlabel("epoch")
         axes.set_ylabel(label)
         axes.grid(alpha=0.3)

@@ -64,8 +64,11 @@ class Process:
 
     @classmethod
     def from_env(cls) -> Process:
-        return cls(int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1)),
-                   int(os.environ.get("LOCAL_RANK", 0)))  # fmt: skip
+        return cls(
+            int(os.environ.get("RANK", 0)),
+            int(os.environ.get("WORLD_SIZE", 1)),
+            int(os.environ.get("LOCAL_RANK", 0)),
+        )
 
     @property
     def main(self) -> bool:
@@ -81,8 +84,9 @@ def training_device(config: TrainConfig, process: Process) -> DeviceChoice:
     if choice.device.type == "cuda" and process.world > 1:
         index = process.local_rank
         torch.cuda.set_device(index)
-        choice = replace(choice, device=torch.device("cuda", index),
-                         name=torch.cuda.get_device_name(index))  # fmt: skip
+        choice = replace(
+            choice, device=torch.device("cuda", index), name=torch.cuda.get_device_name(index)
+        )
     amp = (
         config.amp if config.amp != "auto" else ("bf16" if choice.device.type == "cuda" else "off")
     )
@@ -126,11 +130,19 @@ def _export(model: MultiTaskUNet, config: TrainConfig, state: RunState, scores: 
         channels=config.channels,
         downscale_factor=config.downscale_factor,
         downscale_method=config.downscale_method,
-        training={"data": config.description, "seed": config.seed, "steps": state.step,
-                  "epoch": state.best_epoch + 1, "validation_scores": scores,
-                  "config": {k: v for k, v in json.loads(config.to_json()).items()
-                             if k not in ("train_scenes", "val_scenes", "cache_dir", "out_dir")}},
-    )  # fmt: skip
+        training={
+            "data": config.description,
+            "seed": config.seed,
+            "steps": state.step,
+            "epoch": state.best_epoch + 1,
+            "validation_scores": scores,
+            "config": {
+                k: v
+                for k, v in json.loads(config.to_json()).items()
+                if k not in ("train_scenes", "val_scenes", "cache_dir", "out_dir")
+            },
+        },
+    )
     return save_bundle(model, manifest, Path(config.out_dir) / BUNDLE, overwrite=True)
 
 
@@ -186,13 +198,15 @@ def _train(config: TrainConfig, process: Process, log) -> TrainResult:
     device = training_device(config, process)
     train_scenes, val_scenes = _load_data(config, process, log)
     torch.manual_seed(config.seed)
-    arch = UNetConfig(len(config.channels), config.filters,
-                      separate_decoders=config.separate_decoders)  # fmt: skip
+    arch = UNetConfig(
+        len(config.channels), config.filters, separate_decoders=config.separate_decoders
+    )
     model = MultiTaskUNet(arch).to(device.device)
     if process.world > 1:
         sync_batch_norm(model)  # before the optimiser takes the parameters
-    optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum,
-                                weight_decay=config.weight_decay)  # fmt: skip
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay
+    )
     scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
         optimizer, T_0=config.restart_epochs * config.epoch_len
     )
@@ -211,8 +225,10 @@ def _train(config: TrainConfig, process: Process, log) -> TrainResult:
     sampler = PatchSampler(train_scenes, config, device.device)
     logs = TrainLog(out_dir, enabled=process.main)
     baseline = constant_scores(train_scenes, val_scenes)
-    log(f"training on {len(train_scenes)} scenes, validating on {len(val_scenes)}; "
-        f"{process.world} process(es) on {device.describe()}")  # fmt: skip
+    log(
+        f"training on {len(train_scenes)} scenes, validating on {len(val_scenes)}; "
+        f"{process.world} process(es) on {device.describe()}"
+    )
     progress = Progress(config.iterations, state.step, config.log_every)
     start = time.perf_counter()
     try:
@@ -241,16 +257,24 @@ def _train(config: TrainConfig, process: Process, log) -> TrainResult:
             seconds = time.perf_counter() - epoch_start
             if process.main:
                 scores = validate(model, val_scenes, device)
-                row = {"epoch": epoch, "step": state.step, "lr": lr, "seconds": seconds,
-                       "loss": sums["loss"] / steps, **scores,
-                       **{f"loss_{k}": sums[k] / steps for k in CHART_NAMES},
-                       "iterations_per_s": steps / seconds,
-                       "data_share": data_s / seconds}  # fmt: skip
+                row = {
+                    "epoch": epoch,
+                    "step": state.step,
+                    "lr": lr,
+                    "seconds": seconds,
+                    "loss": sums["loss"] / steps,
+                    **scores,
+                    **{f"loss_{k}": sums[k] / steps for k in CHART_NAMES},
+                    "iterations_per_s": steps / seconds,
+                    "data_share": data_s / seconds,
+                }
                 state.history.append(row)
                 logs.epoch(state.history)
-                log(f"epoch {epoch + 1}/{config.epochs}: loss {row['loss']:.4f}; validation "
+                log(
+                    f"epoch {epoch + 1}/{config.epochs}: loss {row['loss']:.4f}; validation "
                     f"SIC {scores['SIC']:.2f} SOD {scores['SOD']:.2f} FLOE {scores['FLOE']:.2f} "
-                    f"combined {scores['combined']:.2f}")  # fmt: skip
+                    f"combined {scores['combined']:.2f}"
+                )
                 if scores["combined"] > state.best_score:
                     state.best_score, state.best_epoch = scores["combined"], epoch
                     _export(model, config, state, scores)
@@ -261,17 +285,32 @@ def _train(config: TrainConfig, process: Process, log) -> TrainResult:
     best = state.history[state.best_epoch] if state.history else {}
     if process.main and state.history:
         plot_history(state.history, out_dir)
-    return TrainResult(out_dir / f"{BUNDLE}.json", state.best_epoch,
-                       {k: best.get(k, float("nan")) for k in ("SIC", "SOD", "FLOE", "combined")},
-                       baseline, state.step, time.perf_counter() - start)  # fmt: skip
+    return TrainResult(
+        out_dir / f"{BUNDLE}.json",
+        state.best_epoch,
+        {k: best.get(k, float("nan")) for k in ("SIC", "SOD", "FLOE", "combined")},
+        baseline,
+        state.step,
+        time.perf_counter() - start,
+    )
 
 
-def _step(net: torch.nn.Module, t: Trainables, batch, config: TrainConfig,
-          device: DeviceChoice, process: Process, step: int) -> tuple[float, dict]:  # fmt: skip
+def _step(
+    net: torch.nn.Module,
+    t: Trainables,
+    batch,
+    config: TrainConfig,
+    device: DeviceChoice,
+    process: Process,
+    step: int,
+) -> tuple[float, dict]:
     net.train()
     t.optimizer.zero_grad(set_to_none=True)
-    with torch.autocast(device.device.type, dtype=device.autocast_dtype or torch.bfloat16,
-                        enabled=device.autocast_dtype is not None):  # fmt: skip
+    with torch.autocast(
+        device.device.type,
+        dtype=device.autocast_dtype or torch.bfloat16,
+        enabled=device.autocast_dtype is not None,
+    ):
         out = net(batch.x)
     counts = global_counts(batch.y, process.world)
     loss, parts = total_loss(out, batch.y, config.task_weights, counts)

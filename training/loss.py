@@ -19,14 +19,16 @@ def _mean(total: torch.Tensor, target: torch.Tensor, count: torch.Tensor | None)
     return total / n if bool(n > 0) else total * 0
 
 
-def sic_mse(pred: torch.Tensor, target: torch.Tensor,
-            count: torch.Tensor | None = None) -> torch.Tensor:  # fmt: skip
+def sic_mse(
+    pred: torch.Tensor, target: torch.Tensor, count: torch.Tensor | None = None
+) -> torch.Tensor:
     mask = target != IGNORE
     return _mean(((pred.float() - target.float())[mask] ** 2).sum(), target, count)
 
 
-def masked_cross_entropy(logits: torch.Tensor, target: torch.Tensor,
-                         count: torch.Tensor | None = None) -> torch.Tensor:  # fmt: skip
+def masked_cross_entropy(
+    logits: torch.Tensor, target: torch.Tensor, count: torch.Tensor | None = None
+) -> torch.Tensor:
     total = F.cross_entropy(logits.float(), target, ignore_index=IGNORE, reduction="sum")
     return _mean(total, target, count)
 
@@ -34,8 +36,12 @@ def masked_cross_entropy(logits: torch.Tensor, target: torch.Tensor,
 Parts = dict[str, float]
 
 
-def total_loss(out: Outputs, y: torch.Tensor, weights: tuple[float, float, float],
-               counts: torch.Tensor | None = None) -> tuple[torch.Tensor, Parts]:  # fmt: skip
+def total_loss(
+    out: Outputs,
+    y: torch.Tensor,
+    weights: tuple[float, float, float],
+    counts: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, Parts]:
     """Weighted sum and the three parts (for logs); ``y`` is (N, 3, H, W) SIC, SOD, FLOE.
 
     Each part is a mean over labelled pixels: this batch's, or ``counts`` per chart (DDP).

@@ -31,8 +31,9 @@ class Batch:
 
 
 class PatchSampler:
-    def __init__(self, scenes: list[CachedScene], config: TrainConfig,
-                 device: torch.device) -> None:  # fmt: skip
+    def __init__(
+        self, scenes: list[CachedScene], config: TrainConfig, device: torch.device
+    ) -> None:
         self.config = config
         self.device = device
         where = device if config.data_on_device else torch.device("cpu")
@@ -40,8 +41,9 @@ class PatchSampler:
         self.y = [torch.from_numpy(s.y).to(where) for s in scenes]
         # Labelled-SIC counts as summed-area tables make the validity rule one lookup; kept on
         # the CPU so that drawing corners never waits for the GPU.
-        self.valid = [torch.from_numpy(s.y[SIC_LABEL] != 255).int().cumsum(0).cumsum(1)
-                      for s in scenes]  # fmt: skip
+        self.valid = [
+            torch.from_numpy(s.y[SIC_LABEL] != 255).int().cumsum(0).cumsum(1) for s in scenes
+        ]
         self.valid = [F.pad(t, (1, 0, 1, 0)) for t in self.valid]
 
     def _corner(self, generator: torch.Generator) -> tuple[int, int, int]:
@@ -73,15 +75,17 @@ def _uniform(n: int, generator: torch.Generator) -> torch.Tensor:
     return torch.rand(n, generator=generator)
 
 
-def augment(x: torch.Tensor, y: torch.Tensor, config: TrainConfig,
-            generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
+def augment(
+    x: torch.Tensor, y: torch.Tensor, config: TrainConfig, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
     n = x.shape[0]
     # Random draws happen on the generator's device (CPU) in a fixed order: reproducible.
     hflip = _uniform(n, generator) < config.hflip_prob
     vflip = _uniform(n, generator) < config.vflip_prob
     rotate = _uniform(n, generator) < config.rotation_prob
-    angles = torch.randint(-config.rotation_degrees, config.rotation_degrees, (n,),
-                           generator=generator).float()  # fmt: skip
+    angles = torch.randint(
+        -config.rotation_degrees, config.rotation_degrees, (n,), generator=generator
+    ).float()
     scaled = _uniform(n, generator) < config.scale_prob
     low, high = config.scale_range
     scales = low + (high - low) * _uniform(n, generator)
@@ -102,26 +106,37 @@ def augment(x: torch.Tensor, y: torch.Tensor, config: TrainConfig,
     return x, y
 
 
-def _affine(x: torch.Tensor, y: torch.Tensor, angles: torch.Tensor, scales: torch.Tensor,
-            moved: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
+def _affine(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    angles: torch.Tensor,
+    scales: torch.Tensor,
+    moved: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Rotate by ``angles`` degrees and zoom by ``scales`` about each patch's centre."""
     radians = torch.deg2rad(angles)
     cos, sin = torch.cos(radians) / scales, torch.sin(radians) / scales
     zero = torch.zeros_like(cos)
-    theta = torch.stack([torch.stack([cos, -sin, zero], 1),
-                         torch.stack([sin, cos, zero], 1)], 1).to(x.device)  # fmt: skip
+    theta = torch.stack(
+        [torch.stack([cos, -sin, zero], 1), torch.stack([sin, cos, zero], 1)], 1
+    ).to(x.device)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     x_moved = F.grid_sample(x, grid, mode="nearest", padding_mode="zeros", align_corners=False)
     # Labels + 1 so that the zero padding becomes -1, then 255 ("no label").
-    y_moved = F.grid_sample((y + 1).float(), grid, mode="nearest", padding_mode="zeros",
-                            align_corners=False).long() - 1  # fmt: skip
+    y_moved = (
+        F.grid_sample(
+            (y + 1).float(), grid, mode="nearest", padding_mode="zeros", align_corners=False
+        ).long()
+        - 1
+    )
     y_moved = torch.where(y_moved < 0, torch.full_like(y_moved, 255), y_moved)
     keep = moved.to(x.device).view(-1, 1, 1, 1)
     return torch.where(keep, x_moved, x), torch.where(keep, y_moved, y)
 
 
-def _cutmix(x: torch.Tensor, y: torch.Tensor,
-            generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
+def _cutmix(
+    x: torch.Tensor, y: torch.Tensor, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Paste one box, sized by lam ~ Beta(1, 1), from a shuffled copy of the batch."""
     n, _, h, w = x.shape
     lam = float(torch.rand(1, generator=generator))

@@ -62,8 +62,9 @@ def draw(comparison: Comparison, sic_difference: np.ndarray, folder: Path) -> li
         x = np.arange(len(detail.precision))
         ax.bar(x - 0.2, detail.precision, 0.4, label="precision")
         ax.bar(x + 0.2, detail.recall, 0.4, label="recall")
-        ax.set_xticks(x, [c.name for c in CHARTS[chart].classes], rotation=60, ha="right",
-                      fontsize=7)  # fmt: skip
+        ax.set_xticks(
+            x, [c.name for c in CHARTS[chart].classes], rotation=60, ha="right", fontsize=7
+        )
         ax.set_ylim(0, 100)
         ax.set_title(f"{chart} per class [%]")
         ax.legend(fontsize=7)

@@ -60,11 +60,13 @@ def polygon_agreement(run: RunCharts, reference: Reference) -> dict[str, np.ndar
     return columns
 
 
-def write_polygon_agreement(reference: Reference, columns: dict[str, np.ndarray],
-                            path: Path) -> None:  # fmt: skip
+def write_polygon_agreement(
+    reference: Reference, columns: dict[str, np.ndarray], path: Path
+) -> None:
     if reference.chart is None:
         raise ValueError("polygon agreement needs an official chart, not the scene's labels")
     style = graduated_polygon_qml("AGREE", AGREEMENT_RANGES)
     styles = [("Agreement", "Share of cells agreeing", style)]
-    write_decoded_chart(reference.chart, path, overwrite=True, layer="chart_agreement",
-                        extra=columns, styles=styles)  # fmt: skip
+    write_decoded_chart(
+        reference.chart, path, overwrite=True, layer="chart_agreement", extra=columns, styles=styles
+    )

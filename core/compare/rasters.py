@@ -27,8 +27,12 @@ def agreement_classes(chart: str) -> ChartClasses:
     """Classes of an agreement raster: 0 agrees, 1 + k the model predicted class k instead."""
     table = CHARTS[chart]
     rows = [IceClass(0, "agrees", "Agrees with the chart", AGREES)]
-    rows += [IceClass(1 + c.value, f"predicted {c.name}", f"Chart differs; predicted: {c.label}",
-                      c.colour) for c in table.classes]  # fmt: skip
+    rows += [
+        IceClass(
+            1 + c.value, f"predicted {c.name}", f"Chart differs; predicted: {c.label}", c.colour
+        )
+        for c in table.classes
+    ]
     return ChartClasses(chart=chart, title=f"{chart} agreement with the chart", classes=tuple(rows))
 
 
@@ -40,15 +44,27 @@ def sic_difference(run: RunCharts, reference: dict[str, np.ndarray]) -> np.ndarr
     return diff
 
 
-def write_difference_rasters(run: RunCharts, reference: dict[str, np.ndarray], diff: np.ndarray,
-                             folder: Path, tags: dict[str, str]) -> list[str]:  # fmt: skip
+def write_difference_rasters(
+    run: RunCharts,
+    reference: dict[str, np.ndarray],
+    diff: np.ndarray,
+    folder: Path,
+    tags: dict[str, str],
+) -> list[str]:
     grid = TargetGrid(run.transform, run.shape[1], run.shape[0])
     both = {c: run.valid & (reference[c] != MASK) for c in CHARTS}
     written = []
     path = folder / "sic_difference.tif"
-    write_geotiff(path, diff, grid, run.crs, DIFFERENCE_NODATA, tags,
-                  "SIC predicted minus chart [percentage points]",
-                  style=ramp_qml(DIFFERENCE_RAMP, "pp"))  # fmt: skip
+    write_geotiff(
+        path,
+        diff,
+        grid,
+        run.crs,
+        DIFFERENCE_NODATA,
+        tags,
+        "SIC predicted minus chart [percentage points]",
+        style=ramp_qml(DIFFERENCE_RAMP, "pp"),
+    )
     written.append(path.name)
     for chart in ("SOD", "FLOE"):
         known = both[chart]
@@ -57,7 +73,16 @@ def write_difference_rasters(run: RunCharts, reference: dict[str, np.ndarray], d
         values[known] = np.where(predicted == reference[chart][known], 0, 1 + predicted)
         classes = agreement_classes(chart)
         path = folder / f"{chart.lower()}_agreement.tif"
-        write_geotiff(path, values, grid, run.crs, MASK, tags, classes.title, chart=classes,
-                      style=raster_qml(classes))  # fmt: skip
+        write_geotiff(
+            path,
+            values,
+            grid,
+            run.crs,
+            MASK,
+            tags,
+            classes.title,
+            chart=classes,
+            style=raster_qml(classes),
+        )
         written.append(path.name)
     return written

@@ -21,26 +21,47 @@ def _confusion(comparison: Comparison, chart: str) -> str:
     return _table(["chart ↓ / predicted →", *names, "none"], rows)
 
 
-def render(title: str, source: str, comparison: Comparison, warnings: list[str],
-           worst: list[tuple[int, float, int]], figures: list[str],
-           layers: list[str]) -> str:  # fmt: skip
+def render(
+    title: str,
+    source: str,
+    comparison: Comparison,
+    warnings: list[str],
+    worst: list[tuple[int, float, int]],
+    figures: list[str],
+    layers: list[str],
+) -> str:
     s = comparison.scores
     parts = [f"# {title}", "", f"Reference: {source}. Cells compared: {comparison.n_cells}.", ""]
     parts += [f"> **Warning:** {text}" for text in warnings]
     parts += ["", "## Scores (AutoICE definitions)", ""]
-    parts.append(_table(["SIC (R²)", "SOD (weighted F1)", "FLOE (weighted F1)", "combined"],
-                        [[f"{s[c]:.1f}" for c in (*CHART_NAMES, "combined")]]))  # fmt: skip
+    parts.append(
+        _table(
+            ["SIC (R²)", "SOD (weighted F1)", "FLOE (weighted F1)", "combined"],
+            [[f"{s[c]:.1f}" for c in (*CHART_NAMES, "combined")]],
+        )
+    )
     parts += ["", "## Per class", ""]
     for chart in CHART_NAMES:
         detail = comparison.detail[chart]
         rows = [
-            [c.label, str(int(detail.support[i])), f"{detail.precision[i]:.1f}",
-             f"{detail.recall[i]:.1f}"]
+            [
+                c.label,
+                str(int(detail.support[i])),
+                f"{detail.precision[i]:.1f}",
+                f"{detail.recall[i]:.1f}",
+            ]
             for i, c in enumerate(CHARTS[chart].classes)
-        ]  # fmt: skip
-        parts += [f"### {CHARTS[chart].title}", "",
-                  _table(["class", "chart cells", "precision %", "recall %"], rows), "",
-                  "Confusion (cells):", "", _confusion(comparison, chart), ""]  # fmt: skip
+        ]
+        parts += [
+            f"### {CHARTS[chart].title}",
+            "",
+            _table(["class", "chart cells", "precision %", "recall %"], rows),
+            "",
+            "Confusion (cells):",
+            "",
+            _confusion(comparison, chart),
+            "",
+        ]
     if worst:
         parts += ["## Chart polygons the model disagrees with most", ""]
         rows = [[str(fid), f"{agree:.1f}", str(cells)] for fid, agree, cells in worst]

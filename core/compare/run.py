@@ -31,9 +31,11 @@ class CompareResult:
 
     def summary(self) -> str:
         s = self.comparison.scores
-        return (f"SIC {s['SIC']:.1f}, SOD {s['SOD']:.1f}, FLOE {s['FLOE']:.1f}, combined "
-                f"{s['combined']:.1f} over {self.comparison.n_cells} cells; report "
-                f"{self.report}")  # fmt: skip
+        return (
+            f"SIC {s['SIC']:.1f}, SOD {s['SOD']:.1f}, FLOE {s['FLOE']:.1f}, combined "
+            f"{s['combined']:.1f} over {self.comparison.n_cells} cells; report "
+            f"{self.report}"
+        )
 
 
 def _date_warning(reference: Reference, scene_time: str | None) -> list[str]:
@@ -43,9 +45,11 @@ def _date_warning(reference: Reference, scene_time: str | None) -> list[str]:
     days = abs((reference.time - scene).total_seconds()) / 86400
     if days <= MAX_DAYS_APART:
         return []
-    return [f"the chart is valid at {reference.time:%Y-%m-%d %H:%M} UTC but the scene was "
-            f"acquired at {scene:%Y-%m-%d %H:%M} UTC, {days:.1f} days apart: the scores compare "
-            "different ice. Computed anyway."]  # fmt: skip
+    return [
+        f"the chart is valid at {reference.time:%Y-%m-%d %H:%M} UTC but the scene was "
+        f"acquired at {scene:%Y-%m-%d %H:%M} UTC, {days:.1f} days apart: the scores compare "
+        "different ice. Computed anyway."
+    ]
 
 
 def default_folder(run_dir: Path, chart: Path | None) -> Path:
@@ -67,8 +71,11 @@ def compare_run(
     reference = scene_labels(run) if chart_path is None else official_chart(run, chart_path)
     warnings = _date_warning(reference, run.record.get("scene_time"))
     comparison = compare_classes(run.predicted, reference.classes, run.valid)
-    tags = {"SEA_ICE_MAPPER_VERSION": about().version, "SCENE": run.scene,
-            "REFERENCE": reference.name}  # fmt: skip
+    tags = {
+        "SEA_ICE_MAPPER_VERSION": about().version,
+        "SCENE": run.scene,
+        "REFERENCE": reference.name,
+    }
     with atomic_folder(folder, overwrite) as staging:
         diff = sic_difference(run, reference.classes)
         layers = write_difference_rasters(run, reference.classes, diff, staging, tags)
@@ -84,7 +91,13 @@ def compare_run(
         title = f"{run.scene}: prediction compared with {reference.name}"
         text = render(title, reference.name, comparison, warnings, worst, drawn, layers)
         (staging / "report.md").write_text(text, encoding="utf-8")
-        record = {"scene": run.scene, "reference": reference.name, "scores": comparison.scores,
-                  "cells": comparison.n_cells, "warnings": warnings, "layers": layers}  # fmt: skip
+        record = {
+            "scene": run.scene,
+            "reference": reference.name,
+            "scores": comparison.scores,
+            "cells": comparison.n_cells,
+            "warnings": warnings,
+            "layers": layers,
+        }
         (staging / "compare.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
     return CompareResult(folder, comparison, layers, folder / "report.md", warnings)

@@ -28,8 +28,9 @@ class Comparison:
     n_cells: int  # cells scored: predicted and known in the reference
 
 
-def compare_classes(predicted: dict[str, np.ndarray], reference: dict[str, np.ndarray],
-                    valid: np.ndarray) -> Comparison:  # fmt: skip
+def compare_classes(
+    predicted: dict[str, np.ndarray], reference: dict[str, np.ndarray], valid: np.ndarray
+) -> Comparison:
     """Compare class arrays of one grid; only ``valid`` (predicted) cells count."""
     scores = ScoreAccumulator()
     detail = {}

@@ -84,8 +84,13 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
     keys = merge_small_regions(keys, round(params.min_area_km2 / run.pixel_area_km2))
     segmented = time.perf_counter()
     raw, values = _polygons(keys, run)
-    index = rasterize(((g, i) for i, g in enumerate(raw)), out_shape=run.shape,
-                      transform=run.transform, fill=-1, dtype="int32")  # fmt: skip
+    index = rasterize(
+        ((g, i) for i, g in enumerate(raw)),
+        out_shape=run.shape,
+        transform=run.transform,
+        fill=-1,
+        dtype="int32",
+    )
     half_cell = abs(run.transform.a) / 2  # smooths single-cell stairs, keeps the cells' classes
     tolerance = params.simplify_m if params.simplify_m is not None else half_cell
     geometries, warnings = raw, []
@@ -114,6 +119,9 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
     if params.crs is not None and CRS.from_user_input(params.crs) != run.crs:
         crs = CRS.from_user_input(params.crs)
         geometries = _reproject(geometries, run.crs, crs)
-    seconds = {"segmenting": segmented - start, "polygonising": polygonised - segmented,
-               "attributes": time.perf_counter() - polygonised}  # fmt: skip
+    seconds = {
+        "segmenting": segmented - start,
+        "polygonising": polygonised - segmented,
+        "attributes": time.perf_counter() - polygonised,
+    }
     return DraftChart(geometries, fields, crs, seconds, warnings)

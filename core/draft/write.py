@@ -35,8 +35,9 @@ def _columns(chart: DraftChart) -> tuple[list[str], list[np.ndarray]]:
     return names, values
 
 
-def write_draft(draft: DraftChart, path: Path, shapefile: bool = False,
-                overwrite: bool = False) -> list[Path]:  # fmt: skip
+def write_draft(
+    draft: DraftChart, path: Path, shapefile: bool = False, overwrite: bool = False
+) -> list[Path]:
     """Write ``path`` (.gpkg) and, with ``shapefile``, ``path`` with .shp; returns the files."""
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
@@ -49,16 +50,25 @@ def write_draft(draft: DraftChart, path: Path, shapefile: bool = False,
                 "QGIS) to replace it, or choose another name."
             )
     names, values = _columns(draft)
-    wkb = shapely.to_wkb(shapely.multipolygons(
-        [shapely.get_parts(g) for g in draft.geometries]))  # fmt: skip
+    wkb = shapely.to_wkb(shapely.multipolygons([shapely.get_parts(g) for g in draft.geometries]))
     crs = draft.crs.to_wkt()
     with atomic_path(path, overwrite=True) as tmp:
-        pyogrio.raw.write(tmp, wkb, values, names, driver="GPKG", layer=LAYER,
-                          geometry_type="MultiPolygon", crs=crs,
-                          dataset_options=GPKG_OPTIONS)  # fmt: skip
+        pyogrio.raw.write(
+            tmp,
+            wkb,
+            values,
+            names,
+            driver="GPKG",
+            layer=LAYER,
+            geometry_type="MultiPolygon",
+            crs=crs,
+            dataset_options=GPKG_OPTIONS,
+        )
         # SIC first: the default style
-        styles = [(f"{name} (WMO)", f"Draft chart coloured by {classes.title}",
-                   polygon_qml(classes)) for name, classes in CHARTS.items()]  # fmt: skip
+        styles = [
+            (f"{name} (WMO)", f"Draft chart coloured by {classes.title}", polygon_qml(classes))
+            for name, classes in CHARTS.items()
+        ]
         embed_styles(tmp, LAYER, styles)
     written = [path]
     if shapefile:
@@ -66,13 +76,22 @@ def write_draft(draft: DraftChart, path: Path, shapefile: bool = False,
     return written
 
 
-def _write_shapefile(shp: Path, wkb: np.ndarray, values: list[np.ndarray], names: list[str],
-                     crs: str) -> list[Path]:  # fmt: skip
+def _write_shapefile(
+    shp: Path, wkb: np.ndarray, values: list[np.ndarray], names: list[str], crs: str
+) -> list[Path]:
     """Written in a staging folder, then each part renamed into place."""
     staging = Path(tempfile.mkdtemp(prefix=f".{shp.stem}.", dir=shp.parent))
     try:
-        pyogrio.raw.write(staging / shp.name, wkb, values, names, driver="ESRI Shapefile",
-                          geometry_type="MultiPolygon", crs=crs, encoding="UTF-8")  # fmt: skip
+        pyogrio.raw.write(
+            staging / shp.name,
+            wkb,
+            values,
+            names,
+            driver="ESRI Shapefile",
+            geometry_type="MultiPolygon",
+            crs=crs,
+            encoding="UTF-8",
+        )
         (staging / shp.with_suffix(".qml").name).write_text(
             polygon_qml(CHARTS[DEFAULT_STYLE]), encoding="utf-8"
         )

@@ -66,14 +66,47 @@ _SIC_ENTRIES[81] = _interval_centre(8, 10)
 SIC_CODES = _table(_SIC_ENTRIES)
 
 SOD_CODES = _table(
-    {0: 0, 80: 0, 1: 0, 81: 1, 82: 1, 83: 2, 84: 2, 85: 2, 87: 3, 88: 3, 89: 3,
-     86: 4, 91: 4, 93: 4, 95: 5, 96: 5, 97: 5, 98: MASK, 99: MASK}
-)  # fmt: skip
+    {
+        0: 0,
+        80: 0,
+        1: 0,
+        81: 1,
+        82: 1,
+        83: 2,
+        84: 2,
+        85: 2,
+        87: 3,
+        88: 3,
+        89: 3,
+        86: 4,
+        91: 4,
+        93: 4,
+        95: 5,
+        96: 5,
+        97: 5,
+        98: MASK,
+        99: MASK,
+    }
+)
 
 FLOE_CODES = _table(
-    {0: 0, 22: MASK, 1: MASK, 8: MASK, 21: MASK, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 7: 5,
-     9: 6, 10: 6, UNKNOWN: UNKNOWN}
-)  # fmt: skip
+    {
+        0: 0,
+        22: MASK,
+        1: MASK,
+        8: MASK,
+        21: MASK,
+        2: 1,
+        3: 2,
+        4: 3,
+        5: 4,
+        6: 5,
+        7: 5,
+        9: 6,
+        10: 6,
+        UNKNOWN: UNKNOWN,
+    }
+)
 
 
 def parse_codes(values: Iterable[object]) -> np.ndarray:

@@ -27,20 +27,39 @@ def embed_styles(path: Path, layer: str, styles: list[tuple[str, str, str]]) -> 
     ``styles``: (name, description, QML text); the first is the layer's default style, so the
     layer opens styled in QGIS without any file beside it.
     """
-    names = ["f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column",
-             "styleName", "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui",
-             "update_time"]  # fmt: skip
-    rows = [("", "", layer, "geom", name, qml, "", int(i == 0), description, "", "", "")
-            for i, (name, description, qml) in enumerate(styles)]  # fmt: skip
-    columns = [np.array(column, dtype=object if isinstance(column[0], str) else np.int32)
-               for column in zip(*rows)]  # fmt: skip
-    pyogrio.raw.write(path, None, columns, names, driver="GPKG", layer="layer_styles",
-                      append=True)  # fmt: skip
+    names = [
+        "f_table_catalog",
+        "f_table_schema",
+        "f_table_name",
+        "f_geometry_column",
+        "styleName",
+        "styleQML",
+        "styleSLD",
+        "useAsDefault",
+        "description",
+        "owner",
+        "ui",
+        "update_time",
+    ]
+    rows = [
+        ("", "", layer, "geom", name, qml, "", int(i == 0), description, "", "", "")
+        for i, (name, description, qml) in enumerate(styles)
+    ]
+    columns = [
+        np.array(column, dtype=object if isinstance(column[0], str) else np.int32)
+        for column in zip(*rows)
+    ]
+    pyogrio.raw.write(path, None, columns, names, driver="GPKG", layer="layer_styles", append=True)
 
 
-def write_decoded_chart(chart: IceChart, path: Path, overwrite: bool = False,
-                        layer: str = "ice_chart", extra: dict[str, np.ndarray] | None = None,
-                        styles: list[tuple[str, str, str]] | None = None) -> Path:  # fmt: skip
+def write_decoded_chart(
+    chart: IceChart,
+    path: Path,
+    overwrite: bool = False,
+    layer: str = "ice_chart",
+    extra: dict[str, np.ndarray] | None = None,
+    styles: list[tuple[str, str, str]] | None = None,
+) -> Path:
     """The chart's polygons with their codes, decoded classes and ``extra`` columns."""
     names = ["POLY_TYPE", *CODE_FIELDS, *CLASS_FIELDS.values(), "DECODED", *(extra or {})]
     values = [
@@ -50,12 +69,19 @@ def write_decoded_chart(chart: IceChart, path: Path, overwrite: bool = False,
         (~chart.classes.undecodable).astype(np.int32),
         *(extra or {}).values(),
     ]
-    wkb = shapely.to_wkb(shapely.multipolygons(
-        [shapely.get_parts(g) for g in chart.geometries]))  # fmt: skip
+    wkb = shapely.to_wkb(shapely.multipolygons([shapely.get_parts(g) for g in chart.geometries]))
     with atomic_path(path, overwrite) as tmp:
-        pyogrio.raw.write(tmp, wkb, values, names, driver="GPKG", layer=layer,
-                          geometry_type="MultiPolygon", crs=chart.crs,
-                          dataset_options=GPKG_OPTIONS)  # fmt: skip
+        pyogrio.raw.write(
+            tmp,
+            wkb,
+            values,
+            names,
+            driver="GPKG",
+            layer=layer,
+            geometry_type="MultiPolygon",
+            crs=chart.crs,
+            dataset_options=GPKG_OPTIONS,
+        )
         if styles:
             embed_styles(tmp, layer, styles)
     return path

@@ -87,8 +87,9 @@ def _fill_symbol(name: str, fill: str, outline: str) -> str:
 def polygon_qml(chart: ChartClasses) -> str:
     """Categorised style of a SIGRID-3 polygon layer on its decoded ``<CHART>_CLASS`` field."""
     field = CLASS_FIELDS[chart.chart]
-    rows = [(c.value, c.label, "{},{},{},255".format(*c.colour), "35,35,35,255")
-            for c in chart.classes]  # fmt: skip
+    rows = [
+        (c.value, c.label, "{},{},{},255".format(*c.colour), "35,35,35,255") for c in chart.classes
+    ]
     rows.append((MASK, MASK_LABEL, "255,255,255,0", MASK_OUTLINE))
     categories = "\n".join(
         f'      <category render="true" value="{value}" symbol="{i}" label="{escape(label)}"/>'
@@ -97,8 +98,9 @@ def polygon_qml(chart: ChartClasses) -> str:
     symbols = "\n".join(
         _fill_symbol(str(i), fill, outline) for i, (_, _, fill, outline) in enumerate(rows)
     )
-    return _vector_renderer(f'type="categorizedSymbol" attr="{field}"', "categories",
-                            categories, symbols)  # fmt: skip
+    return _vector_renderer(
+        f'type="categorizedSymbol" attr="{field}"', "categories", categories, symbols
+    )
 
 
 def _vector_renderer(kind: str, items_tag: str, items: str, symbols: str) -> str:

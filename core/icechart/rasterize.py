@@ -83,9 +83,14 @@ def sample_polygon_index_xy(
 
 
 def chart_on_scene(
-    chart: IceChart, lat: np.ndarray, lon: np.ndarray, shape: tuple[int, int], step: int = 10,
-    resolution_m: float = 80.0, crs: str = POLAR_STEREO_NORTH,
-) -> dict[str, np.ndarray]:  # fmt: skip
+    chart: IceChart,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    shape: tuple[int, int],
+    step: int = 10,
+    resolution_m: float = 80.0,
+    crs: str = POLAR_STEREO_NORTH,
+) -> dict[str, np.ndarray]:
     """SIC/SOD/FLOE of an official chart on a scene's own pixel grid (every ``step``-th pixel),
     located through the scene's tie-point grid (``lat``/``lon``, e.g. ``Scene.latlon()``)."""
     x, y = pixel_xy(lat, lon, shape, step, crs)

@@ -45,8 +45,9 @@ class IceChart:
         )
 
 
-def read_chart(path: str | Path, layer: str | int | None = None,
-               options: DecodeOptions | None = None) -> IceChart:  # fmt: skip
+def read_chart(
+    path: str | Path, layer: str | int | None = None, options: DecodeOptions | None = None
+) -> IceChart:
     """Read a SIGRID-3 chart and decode every polygon's egg code."""
     path = Path(path)
     if not path.exists():

@@ -23,12 +23,14 @@ from .manifest import (
 from .unet import MultiTaskUNet, UNetConfig
 
 
-def save_bundle(model: MultiTaskUNet, manifest: Manifest, path: str | Path,
-                overwrite: bool = False) -> Path:  # fmt: skip
+def save_bundle(
+    model: MultiTaskUNet, manifest: Manifest, path: str | Path, overwrite: bool = False
+) -> Path:
     """Write ``NAME.safetensors`` then ``NAME.json``; returns the manifest path."""
     manifest_path, weights_path = bundle_paths(path)
-    manifest = replace(manifest, architecture=model.config.to_dict(),
-                       weights_file=weights_path.name)  # fmt: skip
+    manifest = replace(
+        manifest, architecture=model.config.to_dict(), weights_file=weights_path.name
+    )
     check_manifest(manifest, manifest_path.name)
     for existing in (manifest_path, weights_path):
         if existing.exists() and not overwrite:
@@ -48,8 +50,9 @@ def save_bundle(model: MultiTaskUNet, manifest: Manifest, path: str | Path,
     return manifest_path
 
 
-def load_bundle(path: str | Path, device: torch.device | str = "cpu"
-                ) -> tuple[MultiTaskUNet, Manifest]:  # fmt: skip
+def load_bundle(
+    path: str | Path, device: torch.device | str = "cpu"
+) -> tuple[MultiTaskUNet, Manifest]:
     """The model in eval mode on ``device`` and its manifest; refuses any mismatch."""
     manifest_path, _ = bundle_paths(path)
     manifest = read_manifest(manifest_path)
@@ -72,18 +75,23 @@ def load_bundle(path: str | Path, device: torch.device | str = "cpu"
     return model.to(device).eval(), manifest
 
 
-def _check_tensors(model: MultiTaskUNet, tensors: dict[str, torch.Tensor], manifest: str,
-                   weights: str) -> None:  # fmt: skip
+def _check_tensors(
+    model: MultiTaskUNet, tensors: dict[str, torch.Tensor], manifest: str, weights: str
+) -> None:
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     found = {k: tuple(v.shape) for k, v in tensors.items()}
     missing = sorted(set(expected) - set(found))
     extra = sorted(set(found) - set(expected))
     wrong = [k for k in expected if k in found and expected[k] != found[k]]
     if missing or extra or wrong:
-        details = [f"{len(missing)} tensor(s) missing (e.g. {missing[:2]})" if missing else "",
-                   f"{len(extra)} unexpected (e.g. {extra[:2]})" if extra else "",
-                   *(f"{k}: manifest's architecture needs {expected[k]}, {weights} has "
-                     f"{found[k]}" for k in wrong[:3])]  # fmt: skip
+        details = [
+            f"{len(missing)} tensor(s) missing (e.g. {missing[:2]})" if missing else "",
+            f"{len(extra)} unexpected (e.g. {extra[:2]})" if extra else "",
+            *(
+                f"{k}: manifest's architecture needs {expected[k]}, {weights} has {found[k]}"
+                for k in wrong[:3]
+            ),
+        ]
         raise ModelFormatError(
             f"The tensors in {weights} do not fit the architecture in {manifest}: "
             + "; ".join(d for d in details if d)

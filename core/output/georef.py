@@ -55,8 +55,13 @@ class SwathGeoref:
 
     GEOGRAPHIC = CRS.from_epsg(4326)
 
-    def __init__(self, lat: np.ndarray, lon: np.ndarray, full_shape: tuple[int, int],
-                 crs: str = POLAR_STEREO_NORTH) -> None:  # fmt: skip
+    def __init__(
+        self,
+        lat: np.ndarray,
+        lon: np.ndarray,
+        full_shape: tuple[int, int],
+        crs: str = POLAR_STEREO_NORTH,
+    ) -> None:
         self.lat, self.lon = lat, lon
         self.full_shape = full_shape
         self.crs = parse_crs(crs)
@@ -81,8 +86,9 @@ class SwathGeoref:
     def map_xy(self) -> tuple[np.ndarray, np.ndarray]:
         """Tie points in the target CRS."""
         if self._xy is None:
-            xs, ys = transform_points(self.GEOGRAPHIC, self.crs, self.lon.ravel().tolist(),
-                                      self.lat.ravel().tolist())  # fmt: skip
+            xs, ys = transform_points(
+                self.GEOGRAPHIC, self.crs, self.lon.ravel().tolist(), self.lat.ravel().tolist()
+            )
             self._xy = np.reshape(xs, self.lat.shape), np.reshape(ys, self.lat.shape)
         return self._xy
 
@@ -101,8 +107,14 @@ class SwathGeoref:
         height = round((top - bottom) / resolution)
         return TargetGrid(Affine(resolution, 0, left, 0, -resolution, top), width, height)
 
-    def warp(self, array: np.ndarray, factor: int, grid: TargetGrid, nodata: float,
-             resampling: Resampling = Resampling.nearest) -> np.ndarray:  # fmt: skip
+    def warp(
+        self,
+        array: np.ndarray,
+        factor: int,
+        grid: TargetGrid,
+        nodata: float,
+        resampling: Resampling = Resampling.nearest,
+    ) -> np.ndarray:
         """``array`` (scene pixels, downscaled by ``factor``) resampled onto ``grid``.
 
         GDAL fits a polynomial to the tie points (a thin-plate spline, exact at each point, was
@@ -110,10 +122,17 @@ class SwathGeoref:
         """
         out = np.full((grid.height, grid.width), nodata, dtype=array.dtype)
         reproject(
-            array, out, gcps=self.gcps(factor), src_crs=self.crs,
-            dst_transform=grid.transform, dst_crs=self.crs, resampling=resampling,
-            src_nodata=nodata, dst_nodata=nodata, num_threads=2,
-        )  # fmt: skip
+            array,
+            out,
+            gcps=self.gcps(factor),
+            src_crs=self.crs,
+            dst_transform=grid.transform,
+            dst_crs=self.crs,
+            resampling=resampling,
+            src_nodata=nodata,
+            dst_nodata=nodata,
+            num_threads=2,
+        )
         return out
 
 

@@ -45,24 +45,44 @@ def _aux_xml(names: list[str]) -> str:
 """
 
 
-def write_geotiff(path: Path, array: np.ndarray, grid: TargetGrid, crs: CRS, nodata: float,
-                  tags: dict[str, str], description: str, chart: ChartClasses | None = None,
-                  overviews: bool = False, style: str | None = None,
-                  lossy_error: float | None = None) -> None:  # fmt: skip
+def write_geotiff(
+    path: Path,
+    array: np.ndarray,
+    grid: TargetGrid,
+    crs: CRS,
+    nodata: float,
+    tags: dict[str, str],
+    description: str,
+    chart: ChartClasses | None = None,
+    overviews: bool = False,
+    style: str | None = None,
+    lossy_error: float | None = None,
+) -> None:
     """Write ``array`` (already on ``grid``) to ``path`` with its sidecars.
 
     ``lossy_error``: store floats with LERC to within this absolute error (fast and small);
     otherwise lossless deflate.
     """
     compression = (
-        {"compress": "lerc_zstd", "max_z_error": lossy_error} if lossy_error is not None
+        {"compress": "lerc_zstd", "max_z_error": lossy_error}
+        if lossy_error is not None
         else {"compress": "deflate", "predictor": 3 if array.dtype.kind == "f" else 2}
-    )  # fmt: skip
+    )
     profile = dict(
-        driver="GTiff", width=grid.width, height=grid.height, count=1, dtype=array.dtype,
-        crs=crs, transform=grid.transform, nodata=nodata, tiled=True, blockxsize=256,
-        blockysize=256, num_threads=2, **compression,
-    )  # fmt: skip
+        driver="GTiff",
+        width=grid.width,
+        height=grid.height,
+        count=1,
+        dtype=array.dtype,
+        crs=crs,
+        transform=grid.transform,
+        nodata=nodata,
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+        num_threads=2,
+        **compression,
+    )
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(array, 1)
         dst.set_band_description(1, description)

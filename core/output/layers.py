@@ -48,8 +48,14 @@ def to_raster_values(chart: str, classes: np.ndarray) -> np.ndarray:
 class LayerWriter:
     """Warps and writes one run's layers into ``folder``; returns what it wrote."""
 
-    def __init__(self, folder: Path, georef: SwathGeoref, factor: int, tags: dict[str, str],
-                 on_layer: Callable[[str], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        folder: Path,
+        georef: SwathGeoref,
+        factor: int,
+        tags: dict[str, str],
+        on_layer: Callable[[str], None] | None = None,
+    ) -> None:
         self.folder, self.georef, self.factor, self.tags = folder, georef, factor, tags
         resolution = chart_resolution(factor)
         self.chart_grid = georef.grid(resolution, snap=resolution)
@@ -60,28 +66,41 @@ class LayerWriter:
         if self._on_layer is not None:
             self._on_layer(key)
         path = self.folder / name
-        write_geotiff(path, array, crs=self.georef.crs, tags={**self.tags, "LAYER": key},
-                      **kwargs)  # fmt: skip
+        write_geotiff(path, array, crs=self.georef.crs, tags={**self.tags, "LAYER": key}, **kwargs)
         self.written[key] = path
 
     def charts(self, charts: dict[str, np.ndarray], labels: bool = False) -> None:
         """Class arrays at the downscaled grid: the prediction, or the scene's own chart."""
         for chart, classes in charts.items():
-            values = self.georef.warp(to_raster_values(chart, classes), self.factor,
-                                      self.chart_grid, nodata=MASK)  # fmt: skip
+            values = self.georef.warp(
+                to_raster_values(chart, classes), self.factor, self.chart_grid, nodata=MASK
+            )
             key = f"chart_{chart.lower()}" if labels else chart.lower()
             name = label_file(chart) if labels else chart_file(chart)
             what = "ice chart" if labels else "predicted"
-            self._write(key, name, values, grid=self.chart_grid, nodata=MASK,
-                        description=f"{CHARTS[chart].title} ({what})", chart=CHARTS[chart],
-                        style=raster_qml(CHARTS[chart]))  # fmt: skip
+            self._write(
+                key,
+                name,
+                values,
+                grid=self.chart_grid,
+                nodata=MASK,
+                description=f"{CHARTS[chart].title} ({what})",
+                chart=CHARTS[chart],
+                style=raster_qml(CHARTS[chart]),
+            )
 
     def confidences(self, confidences: dict[str, np.ndarray]) -> None:
         for chart, percent in confidences.items():
             values = self.georef.warp(percent, self.factor, self.chart_grid, nodata=MASK)
-            self._write(f"{chart.lower()}_confidence", confidence_file(chart), values,
-                        grid=self.chart_grid, nodata=MASK, style=confidence_qml(),
-                        description=f"{chart} confidence [%]")  # fmt: skip
+            self._write(
+                f"{chart.lower()}_confidence",
+                confidence_file(chart),
+                values,
+                grid=self.chart_grid,
+                nodata=MASK,
+                style=confidence_qml(),
+                description=f"{chart} confidence [%]",
+            )
 
     def sar(self, scene: Scene) -> None:
         """HH and HV in dB at 80 m for display, stretched 2-98 % by their styles."""
@@ -98,7 +117,14 @@ class LayerWriter:
             del valid
             values = self.georef.warp(db, 1, grid, SAR_NODATA)  # nearest: keeps the texture
             del db
-            self._write(key, f"{key}.tif", values, grid=grid, nodata=SAR_NODATA,
-                        description=f"{key[4:].upper()} backscatter [dB]", overviews=True,
-                        lossy_error=SAR_MAX_ERROR_DB,
-                        style=sar_qml(float(low), float(high)))  # fmt: skip
+            self._write(
+                key,
+                f"{key}.tif",
+                values,
+                grid=grid,
+                nodata=SAR_NODATA,
+                description=f"{key[4:].upper()} backscatter [dB]",
+                overviews=True,
+                lossy_error=SAR_MAX_ERROR_DB,
+                style=sar_qml(float(low), float(high)),
+            )

@@ -90,8 +90,14 @@ def read_run(folder: str | Path) -> RunCharts:
             "floe.tif. Run the prediction again."
         )
     crs, transform, shape = grid
-    run = RunCharts(folder, record, crs, transform, shape,
-                    {c: _classes(arrays[c.lower()], c) for c in CHART_NAMES})  # fmt: skip
+    run = RunCharts(
+        folder,
+        record,
+        crs,
+        transform,
+        shape,
+        {c: _classes(arrays[c.lower()], c) for c in CHART_NAMES},
+    )
     for chart in CHART_NAMES:
         if f"chart_{chart.lower()}" in arrays:
             run.reference[chart] = _classes(arrays[f"chart_{chart.lower()}"], chart)

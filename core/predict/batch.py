@@ -52,9 +52,15 @@ def read_scene_list(path: Path) -> list[Path]:
     names) or a text file (one per line, ``#`` comments), relative to the list's folder."""
     try:
         text = path.read_text(encoding="utf-8")
-        names = json.loads(text) if path.suffix == ".json" else [
-            line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-        ]  # fmt: skip
+        names = (
+            json.loads(text)
+            if path.suffix == ".json"
+            else [
+                line.strip()
+                for line in text.splitlines()
+                if line.strip() and not line.startswith("#")
+            ]
+        )
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise SeaIceMapperError(f"Cannot read the scene list {path}: {error}") from None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
@@ -82,8 +88,10 @@ class BatchReport:
     failed: list[tuple[Path, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        lines = [f"{len(self.done)} predicted, {len(self.skipped)} already done, "
-                 f"{len(self.failed)} failed"]  # fmt: skip
+        lines = [
+            f"{len(self.done)} predicted, {len(self.skipped)} already done, "
+            f"{len(self.failed)} failed"
+        ]
         lines += [f"  FAILED {path}: {message}" for path, message in self.failed]
         return "\n".join(lines)
 
@@ -101,8 +109,13 @@ def already_done(scene: Path, out_dir: Path, loaded: LoadedModel, params: Predic
 SceneReporter = Callable[[int, int, Path], Reporter]  # (index, count, scene) -> its reporter
 
 
-def run_batch(scenes: Sequence[Path], out_dir: Path, params: PredictParams, shard: Shard,
-              on_scene: SceneReporter | None = None) -> BatchReport:  # fmt: skip
+def run_batch(
+    scenes: Sequence[Path],
+    out_dir: Path,
+    params: PredictParams,
+    shard: Shard,
+    on_scene: SceneReporter | None = None,
+) -> BatchReport:
     """Predict this shard's scenes with one loaded model; a failing scene is reported, not
     fatal. Differing earlier outputs are replaced only with ``params.overwrite``."""
     mine = shard.take(scenes)

@@ -35,8 +35,11 @@ class Prediction:
         return {"SIC": self.sic, "SOD": self.sod, "FLOE": self.floe}
 
     def confidences(self) -> dict[str, np.ndarray]:
-        return {"SIC": self.sic_confidence, "SOD": self.sod_confidence,
-                "FLOE": self.floe_confidence}  # fmt: skip
+        return {
+            "SIC": self.sic_confidence,
+            "SOD": self.sod_confidence,
+            "FLOE": self.floe_confidence,
+        }
 
 
 def _masked(values: np.ndarray, valid: np.ndarray) -> np.ndarray:

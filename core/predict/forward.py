@@ -30,10 +30,14 @@ class RawOutputs:
 
 def _stack(model: torch.nn.Module, x: torch.Tensor, device: DeviceChoice) -> torch.Tensor:
     """(1 + n_sod + n_floe, h, w) float32 on the CPU: SIC then both softmaxes."""
-    with torch.inference_mode(), torch.autocast(
-        device.device.type, dtype=device.autocast_dtype or torch.bfloat16,
-        enabled=device.autocast_dtype is not None,
-    ):  # fmt: skip
+    with (
+        torch.inference_mode(),
+        torch.autocast(
+            device.device.type,
+            dtype=device.autocast_dtype or torch.bfloat16,
+            enabled=device.autocast_dtype is not None,
+        ),
+    ):
         out = model(x.to(device.device)[None])
         stack = torch.cat(
             [out.sic[:, None].float(), out.sod.float().softmax(1), out.floe.float().softmax(1)],
@@ -63,9 +67,15 @@ def _ramp(length: int, start: int, end_total: int, overlap: int, margin: int) ->
     return weight
 
 
-def forward_tiled(model: torch.nn.Module, x: np.ndarray, device: DeviceChoice, tile: int,
-                  overlap: int, margin: int | None = None,
-                  on_tile: Callable[[int, int], None] | None = None) -> np.ndarray:  # fmt: skip
+def forward_tiled(
+    model: torch.nn.Module,
+    x: np.ndarray,
+    device: DeviceChoice,
+    tile: int,
+    overlap: int,
+    margin: int | None = None,
+    on_tile: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
     """Blend overlapping ``tile`` × ``tile`` passes; returns the stacked outputs."""
     margin = overlap // 4 if margin is None else margin
     if not 0 <= margin < overlap < tile:
@@ -90,8 +100,13 @@ def forward_tiled(model: torch.nn.Module, x: np.ndarray, device: DeviceChoice, t
     return total / np.maximum(weights, 1e-12)
 
 
-def forward(model: MultiTaskUNet, x: np.ndarray, device: DeviceChoice,
-            tile: int | None = None, overlap: int = 64) -> RawOutputs:  # fmt: skip
+def forward(
+    model: MultiTaskUNet,
+    x: np.ndarray,
+    device: DeviceChoice,
+    tile: int | None = None,
+    overlap: int = 64,
+) -> RawOutputs:
     """Whole-scene pass; on a CUDA out-of-memory error (or when ``tile`` is set), tiles."""
     if tile is not None:
         stack = forward_tiled(model, x, device, tile, min(overlap, tile // 2))

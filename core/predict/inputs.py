@@ -95,8 +95,9 @@ def block_mean(scene: Scene, name: str, factor: int, fill: float) -> tuple[np.nd
         bottom = min(top + BLOCK_ROWS, h)
         band = scene.read(name, window=(slice(top * factor, bottom * factor), slice(None)))
         rows = bottom - top
-        band = np.pad(band, ((0, rows * factor - band.shape[0]), (0, pad_w)),
-                      constant_values=np.nan)  # fmt: skip
+        band = np.pad(
+            band, ((0, rows * factor - band.shape[0]), (0, pad_w)), constant_values=np.nan
+        )
         ok = np.isfinite(band) & (band != fill)
         blocks = (rows, factor, w, factor)
         count = ok.reshape(blocks).sum(axis=(1, 3))
@@ -106,8 +107,9 @@ def block_mean(scene: Scene, name: str, factor: int, fill: float) -> tuple[np.nd
     return means, shares
 
 
-def build_inputs(scene: Scene, spec: InputSpec,
-                 on_channel: Callable[[int, int], None] | None = None) -> Inputs:  # fmt: skip
+def build_inputs(
+    scene: Scene, spec: InputSpec, on_channel: Callable[[int, int], None] | None = None
+) -> Inputs:
     """The (channels, h, w) float32 stack of ``spec`` for ``scene``, plus the validity mask."""
     shape = scene.info.shape
     h, w = downscaled_shape(shape, spec.factor)
@@ -136,8 +138,9 @@ def build_inputs(scene: Scene, spec: InputSpec,
             return full_grid(name)
         if name in COARSE_VARIABLES:
             grid = np.nan_to_num(scene.read(name).astype(np.float32, copy=False))
-            return grid[np.ix_(coarse_indices(rows, grid.shape[0]),
-                               coarse_indices(cols, grid.shape[1]))]  # fmt: skip
+            return grid[
+                np.ix_(coarse_indices(rows, grid.shape[0]), coarse_indices(cols, grid.shape[1]))
+            ]
         if name == "aux_time":
             return np.full((h, w), 2 * (scene.info.time.month - 1) / 11 - 1, np.float32)
         lat, lon = scene.latlon()

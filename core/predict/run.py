@@ -74,8 +74,13 @@ def read_inputs(scene: Scene, manifest: Manifest, report: Reporter) -> Inputs:
     return build_inputs(scene, spec, lambda i, n: report("reading", i / n))
 
 
-def infer(inputs: Inputs, loaded: LoadedModel, tile_size: int | None, report: Reporter,
-          masked: bool = True) -> Prediction:  # fmt: skip
+def infer(
+    inputs: Inputs,
+    loaded: LoadedModel,
+    tile_size: int | None,
+    report: Reporter,
+    masked: bool = True,
+) -> Prediction:
     """Decided classes; ``masked``: 255 where the SAR has no data or the pixel is land."""
     report("model")
     raw = forward(loaded.model, inputs.x, loaded.device, tile=tile_size)
@@ -83,8 +88,9 @@ def infer(inputs: Inputs, loaded: LoadedModel, tile_size: int | None, report: Re
     return decide(raw, inputs.valid if masked else np.ones_like(inputs.valid))
 
 
-def predict_open_scene(scene: Scene, loaded: LoadedModel, tile_size: int | None = None,
-                       report: Reporter | None = None) -> ScenePrediction:  # fmt: skip
+def predict_open_scene(
+    scene: Scene, loaded: LoadedModel, tile_size: int | None = None, report: Reporter | None = None
+) -> ScenePrediction:
     report = report or Reporter()
     start = time.perf_counter()
     inputs = read_inputs(scene, loaded.manifest, report)
@@ -99,8 +105,9 @@ def open_for(path: str | Path, manifest: Manifest) -> Scene:
     return open_scene(path, required=spec.variables(), sar_fill_value=manifest.sar_fill_value)
 
 
-def predict_classes(path: str | Path, loaded: LoadedModel,
-                    tile_size: int | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+def predict_classes(
+    path: str | Path, loaded: LoadedModel, tile_size: int | None = None
+) -> dict[str, np.ndarray]:
     """The scoring form: SIC (tenths), SOD, FLOE as uint8 on the scene's 80 m grid.
 
     Unmasked, as the reference submits them: the official scoring uses the chart's own mask,
@@ -109,8 +116,10 @@ def predict_classes(path: str | Path, loaded: LoadedModel,
     with open_for(path, loaded.manifest) as scene:
         inputs = read_inputs(scene, loaded.manifest, Reporter())
     prediction = infer(inputs, loaded, tile_size, Reporter(), masked=False)  # file closed
-    return {name: to_full_grid(classes, inputs.full_shape, inputs.factor)
-            for name, classes in prediction.charts().items()}  # fmt: skip
+    return {
+        name: to_full_grid(classes, inputs.full_shape, inputs.factor)
+        for name, classes in prediction.charts().items()
+    }
 
 
 def cache_key(scene_path: Path, manifest: Manifest, params: PredictParams) -> str:
@@ -133,9 +142,13 @@ def finished_run(folder: Path) -> dict | None:
         return None
 
 
-def run_prediction(scene_path: str | Path, out_dir: str | Path, params: PredictParams,
-                   loaded: LoadedModel | None = None,
-                   report: Reporter | None = None) -> RunResult:  # fmt: skip
+def run_prediction(
+    scene_path: str | Path,
+    out_dir: str | Path,
+    params: PredictParams,
+    loaded: LoadedModel | None = None,
+    report: Reporter | None = None,
+) -> RunResult:
     """Predict one scene and write its layers into ``out_dir/<scene name>/``."""
     scene_path, out_dir = Path(scene_path), Path(out_dir)
     report = report or Reporter()
@@ -164,9 +177,13 @@ def run_prediction(scene_path: str | Path, out_dir: str | Path, params: PredictP
             n_layers = (
                 6 + 2 * params.sar_layers + 3 * bool(params.chart_layers and result.info.charts_in)
             )
-            writer = LayerWriter(staging, georef, result.factor, tags,
-                                 lambda key: report("writing layers", len(writer.written) /
-                                                    n_layers))  # fmt: skip
+            writer = LayerWriter(
+                staging,
+                georef,
+                result.factor,
+                tags,
+                lambda key: report("writing layers", len(writer.written) / n_layers),
+            )
             writer.charts(result.prediction.charts())
             writer.confidences(result.prediction.confidences())
             if params.chart_layers and result.info.charts_in:
@@ -174,8 +191,11 @@ def run_prediction(scene_path: str | Path, out_dir: str | Path, params: PredictP
                 writer.charts(labels, labels=True)
             if params.sar_layers:
                 writer.sar(scene)
-            seconds = {"loading model": load_s, **result.seconds,
-                       "writing layers": time.perf_counter() - write_start}  # fmt: skip
+            seconds = {
+                "loading model": load_s,
+                **result.seconds,
+                "writing layers": time.perf_counter() - write_start,
+            }
             record = {
                 "format_version": RUN_FORMAT_VERSION,
                 "scene": result.info.scene_id.name,
@@ -184,15 +204,24 @@ def run_prediction(scene_path: str | Path, out_dir: str | Path, params: PredictP
                 "ice_service": result.info.ice_service,
                 "created": created,
                 "version": about().version,
-                "model": {"sha256": loaded.manifest.weights_sha256,
-                          "summary": loaded.manifest.summary(), "path": str(loaded.path)},
+                "model": {
+                    "sha256": loaded.manifest.weights_sha256,
+                    "summary": loaded.manifest.summary(),
+                    "path": str(loaded.path),
+                },
                 "device": loaded.device.describe(),
                 "params": {**asdict(params), "weights": str(params.weights or "bundled")},
                 "cache_key": cache_key(scene_path, loaded.manifest, params),
                 "layers": {key: path.name for key, path in writer.written.items()},
                 "seconds": seconds,
-            }  # fmt: skip
+            }
             (staging / RUN_FILE).write_text(json.dumps(record, indent=2) + "\n", "utf-8")
     layers = {key: folder / path.name for key, path in writer.written.items()}
-    return RunResult(folder, layers, result.info, loaded.device.describe(),
-                     loaded.manifest.weights_sha256, seconds)  # fmt: skip
+    return RunResult(
+        folder,
+        layers,
+        result.info,
+        loaded.device.describe(),
+        loaded.manifest.weights_sha256,
+        seconds,
+    )

@@ -19,16 +19,18 @@ def tie_positions(shape: tuple[int, int], n: int, m: int) -> tuple[np.ndarray, n
     return np.linspace(0, shape[0] - 1, n), np.linspace(0, shape[1] - 1, m)
 
 
-def interpolate_tie_grid(grid: np.ndarray, shape: tuple[int, int], rows: np.ndarray,
-                         cols: np.ndarray) -> np.ndarray:  # fmt: skip
+def interpolate_tie_grid(
+    grid: np.ndarray, shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
     """Bilinear interpolation of a tie grid at full-grid positions ``rows`` × ``cols``."""
     tie_rows, tie_cols = tie_positions(shape, *grid.shape)
     along_cols = np.stack([np.interp(cols, tie_cols, line) for line in grid])
     return np.stack([np.interp(rows, tie_rows, column) for column in along_cols.T], 1)
 
 
-def interpolate_longitude(lon: np.ndarray, shape: tuple[int, int], rows: np.ndarray,
-                          cols: np.ndarray) -> np.ndarray:  # fmt: skip
+def interpolate_longitude(
+    lon: np.ndarray, shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
     """As ``interpolate_tie_grid``, unwrapping a grid that crosses the antimeridian."""
     crosses = np.ptp(lon) > 180
     unwrapped = np.where(lon < 0, lon + 360, lon) if crosses else lon
@@ -36,8 +38,13 @@ def interpolate_longitude(lon: np.ndarray, shape: tuple[int, int], rows: np.ndar
     return (values + 180) % 360 - 180 if crosses else values
 
 
-def pixel_xy(lat: np.ndarray, lon: np.ndarray, shape: tuple[int, int], step: int = 1,
-             crs: str = POLAR_STEREO_NORTH) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def pixel_xy(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    shape: tuple[int, int],
+    step: int = 1,
+    crs: str = POLAR_STEREO_NORTH,
+) -> tuple[np.ndarray, np.ndarray]:
     """Map coordinates in ``crs`` of every ``step``-th pixel of a scene of ``shape``."""
     xs, ys = transform_points("EPSG:4326", crs, lon.ravel().tolist(), lat.ravel().tolist())
     rows, cols = np.arange(0, shape[0], step), np.arange(0, shape[1], step)

@@ -68,8 +68,12 @@ class SceneInfo:
 class Scene:
     """An open scene. Use ``with open_scene(path) as scene:``; arrays come back as numpy."""
 
-    def __init__(self, path: str | Path, required: Iterable[str] = DEFAULT_REQUIRED,
-                 sar_fill_value: float | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        path: str | Path,
+        required: Iterable[str] = DEFAULT_REQUIRED,
+        sar_fill_value: float | None = None,
+    ) -> None:
         self.path = Path(path)
         self._sar_fill_override = sar_fill_value
         self._ds = _open_netcdf(self.path)
@@ -112,8 +116,10 @@ class Scene:
                 return np.asarray(var[rows, cols][::step, ::step])
             block = step * max(1, READ_BLOCK_ROWS // step)
             # Copies, not views: a view would keep each whole band alive until the end.
-            parts = [np.asarray(var[start : min(start + block, r1), cols])[::step, ::step].copy()
-                     for start in range(r0, r1, block)]  # fmt: skip
+            parts = [
+                np.asarray(var[start : min(start + block, r1), cols])[::step, ::step].copy()
+                for start in range(r0, r1, block)
+            ]
             return np.concatenate(parts) if parts else np.asarray(var[rows, cols])
         except (RuntimeError, OSError, IndexError) as error:
             raise SceneFormatError(
@@ -308,8 +314,11 @@ def _open_netcdf(path: Path) -> netCDF4.Dataset:
     return ds
 
 
-def open_scene(path: str | Path, required: Iterable[str] = DEFAULT_REQUIRED,
-               sar_fill_value: float | None = None) -> Scene:  # fmt: skip
+def open_scene(
+    path: str | Path,
+    required: Iterable[str] = DEFAULT_REQUIRED,
+    sar_fill_value: float | None = None,
+) -> Scene:
     """Open and validate a ready-to-train scene; raises SceneNotFoundError/SceneFormatError."""
     return Scene(path, required, sar_fill_value)
 

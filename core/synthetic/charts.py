@@ -16,8 +16,13 @@ from ..icechart.eggcode import DecodedCharts, EggCodes, decode
 from .fields import smooth_noise
 from .physics import LAND, NEW, OLD, THICK_FY, THIN_FY, WATER, YOUNG
 
-STAGE_CODES = {NEW: (81, 82), YOUNG: (83, 84, 85), THIN_FY: (87, 88, 89),
-               THICK_FY: (86, 91, 93), OLD: (95, 96, 97)}  # fmt: skip
+STAGE_CODES = {
+    NEW: (81, 82),
+    YOUNG: (83, 84, 85),
+    THIN_FY: (87, 88, 89),
+    THICK_FY: (86, 91, 93),
+    OLD: (95, 96, 97),
+}
 FORM_CODES = {NEW: (1, 2), YOUNG: (2, 3), THIN_FY: (3, 4), THICK_FY: (4, 5, 6), OLD: (5, 6, 7)}
 STAGE_P = {NEW: 0.06, YOUNG: 0.09, THIN_FY: 0.08, THICK_FY: 0.43, OLD: 0.34}
 CT_CODES = (92, 91, 90, 80, 70, 60, 50, 40, 30, 20, 10, 79, 46)
@@ -60,8 +65,12 @@ def _draw_polygon(rng: np.random.Generator) -> tuple[dict, float, int, int, floa
         return code, concentration, kind_a, kind_a, 1.0
     kind_b = int(rng.choice([k for k in kinds if k != kind_a]))
     ca = int(np.clip(round(rng.uniform(0.35, 0.9) * tenths), 1, tenths - 1))
-    code.update(CA=10 * ca, CB=10 * (tenths - ca), SB=int(rng.choice(STAGE_CODES[kind_b])),
-                FB=int(rng.choice(FORM_CODES[kind_b])))  # fmt: skip
+    code.update(
+        CA=10 * ca,
+        CB=10 * (tenths - ca),
+        SB=int(rng.choice(STAGE_CODES[kind_b])),
+        FB=int(rng.choice(FORM_CODES[kind_b])),
+    )
     return code, concentration, kind_a, kind_b, ca / tenths
 
 

@@ -29,13 +29,13 @@ def gaussian_cdf(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))
 
 
-def upsample_bilinear(grid: np.ndarray, shape: tuple[int, int],
-                      rows: slice = slice(None)) -> np.ndarray:  # fmt: skip
+def upsample_bilinear(
+    grid: np.ndarray, shape: tuple[int, int], rows: slice = slice(None)
+) -> np.ndarray:
     """Bilinear resampling of a coarse grid onto ``shape`` (cell centres aligned), rows subset."""
     r = np.arange(shape[0])[rows]
     ry = np.clip((r + 0.5) * grid.shape[0] / shape[0] - 0.5, 0, grid.shape[0] - 1)
-    cx = np.clip((np.arange(shape[1]) + 0.5) * grid.shape[1] / shape[1] - 0.5, 0,
-                 grid.shape[1] - 1)  # fmt: skip
+    cx = np.clip((np.arange(shape[1]) + 0.5) * grid.shape[1] / shape[1] - 0.5, 0, grid.shape[1] - 1)
     r0 = np.floor(ry).astype(int)
     c0 = np.floor(cx).astype(int)
     r1 = np.minimum(r0 + 1, grid.shape[0] - 1)
@@ -47,8 +47,9 @@ def upsample_bilinear(grid: np.ndarray, shape: tuple[int, int],
     return (top * (1 - wy) + bottom * wy).astype(np.float32)
 
 
-def upsample_nearest(grid: np.ndarray, shape: tuple[int, int],
-                     rows: slice = slice(None)) -> np.ndarray:  # fmt: skip
+def upsample_nearest(
+    grid: np.ndarray, shape: tuple[int, int], rows: slice = slice(None)
+) -> np.ndarray:
     """Nearest-neighbour resampling of a coarse grid onto ``shape``, rows subset."""
     r = np.arange(shape[0])[rows] * grid.shape[0] // shape[0]
     c = np.arange(shape[1]) * grid.shape[1] // shape[1]

@@ -64,8 +64,9 @@ class _Coarse:
     distance_km: np.ndarray
 
 
-def synthesize(out: str | Path, config: SynthConfig = SynthConfig(),
-               overwrite: bool = False) -> Path:  # fmt: skip
+def synthesize(
+    out: str | Path, config: SynthConfig = SynthConfig(), overwrite: bool = False
+) -> Path:
     """Write one scene; ``out`` is a file name or a folder (named from the scene id)."""
     rng = np.random.default_rng(config.seed)
     scene_id = _scene_id(rng, config)
@@ -110,17 +111,19 @@ def _define(ds, scene_id: SceneId, shape, coarse_shape, config: SynthConfig) -> 
     ds.createDimension(schema.COARSE_DIMS[1], coarse_shape[1])
     platform = "S1A" if scene_id.time.year % 2 else "S1B"
     stop = scene_id.time + timedelta(minutes=1)
-    ds.setncatts({
-        "scene_id": scene_id.prep_file,
-        "original_id": f"{platform}_EW_GRDM_1SDH_{scene_id.time:%Y%m%dT%H%M%S}_"
-                       f"{stop:%Y%m%dT%H%M%S}_000000_000000_0000_icechart_{scene_id.ice_service}_"
-                       "synthetic.nc",
-        "ice_service": scene_id.ice_service,
-        "flip": 0,
-        "pixel_spacing": schema.PIXEL_SPACING_M,
-        "title": "Synthetic AI4Arctic ready-to-train scene (Sea Ice Mapper)",
-        "synthetic": 1,
-    })  # fmt: skip
+    ds.setncatts(
+        {
+            "scene_id": scene_id.prep_file,
+            "original_id": f"{platform}_EW_GRDM_1SDH_{scene_id.time:%Y%m%dT%H%M%S}_"
+            f"{stop:%Y%m%dT%H%M%S}_000000_000000_0000_icechart_{scene_id.ice_service}_"
+            "synthetic.nc",
+            "ice_service": scene_id.ice_service,
+            "flip": 0,
+            "pixel_spacing": schema.PIXEL_SPACING_M,
+            "title": "Synthetic AI4Arctic ready-to-train scene (Sea Ice Mapper)",
+            "synthetic": 1,
+        }
+    )
     opts = _compression(config, shape)
     for name in schema.SAR_VARIABLES:
         var = ds.createVariable(name, "f4", schema.SAR_DIMS, **opts)
@@ -188,11 +191,21 @@ def _write_coarse(ds, rng, coarse: _Coarse, layout: ChartLayout) -> None:
         3.0 + 7.0 * (1 - ice_blurred) + smooth_noise(rng, shape, max(shape) / 5), 0.3, None
     )
     tclw = np.clip(0.04 + 0.05 * smooth_noise(rng, shape, max(shape) / 6), 0.0, None)
-    for name, values in (("u10m_rotated", coarse.u), ("v10m_rotated", coarse.v), ("t2m", t2m),
-                         ("skt", skt), ("tcwv", tcwv), ("tclw", tclw)):  # fmt: skip
+    for name, values in (
+        ("u10m_rotated", coarse.u),
+        ("v10m_rotated", coarse.v),
+        ("t2m", t2m),
+        ("skt", skt),
+        ("tcwv", tcwv),
+        ("tclw", tclw),
+    ):
         ds.variables[name][:] = scale(name, values.astype(np.float32))
-        ds.variables[name].units = {"t2m": "K", "skt": "K", "tcwv": "kg m**-2",
-                                    "tclw": "kg m**-2"}.get(name, "m s**-1")  # fmt: skip
+        ds.variables[name].units = {
+            "t2m": "K",
+            "skt": "K",
+            "tcwv": "kg m**-2",
+            "tclw": "kg m**-2",
+        }.get(name, "m s**-1")
 
 
 def _write_tie_points(ds, rng, shape, centre: tuple[float, float] | None) -> None:
@@ -245,8 +258,10 @@ def _write_full_grid(ds, charts_ds, rng, layout: ChartLayout, coarse: _Coarse, s
         for pol, water in enumerate((hh_water, hv_water)):
             surface = ICE_DB[kind, pol] + ICE_SLOPE_DB_PER_DEG[pol] * (incidence - 35.0) + texture
             db.append(np.where(kind == WATER, water, surface))
-        power = [10 ** (d / 10) * rng.standard_gamma(ENL, (n, samples), dtype=np.float32) / ENL
-                 for d in db]  # fmt: skip
+        power = [
+            10 ** (d / 10) * rng.standard_gamma(ENL, (n, samples), dtype=np.float32) / ENL
+            for d in db
+        ]
         scallop = bands[subswath] + np.sin(2 * np.pi * r / 70.0 + phases[subswath])
         power[1] = power[1] + 10 ** ((HV_NOISE_FLOOR_DB + scallop) / 10)
         hh, hv = (10 * np.log10(p) for p in power)

@@ -64,12 +64,20 @@ TB = {
 # Wind roughening raises open-water emission, more in H than in V (K per m/s above 5 m/s).
 TB_WIND_K_PER_MS = {"h": 1.2, "v": 0.6}
 # AMSR2 footprints are tens of km: blur sigma in 2 km cells (low frequencies blur most).
-TB_BLUR_CELLS = {"6_9": 8.0, "7_3": 8.0, "10_7": 6.0, "18_7": 4.0, "23_8": 4.0, "36_5": 2.5,
-                 "89_0": 1.5}  # fmt: skip
+TB_BLUR_CELLS = {
+    "6_9": 8.0,
+    "7_3": 8.0,
+    "10_7": 6.0,
+    "18_7": 4.0,
+    "23_8": 4.0,
+    "36_5": 2.5,
+    "89_0": 1.5,
+}
 
 
-def brightness_temperature(channel: str, ice: np.ndarray, old_share: np.ndarray,
-                           land: np.ndarray, wind: np.ndarray) -> np.ndarray:  # fmt: skip
+def brightness_temperature(
+    channel: str, ice: np.ndarray, old_share: np.ndarray, land: np.ndarray, wind: np.ndarray
+) -> np.ndarray:
     """Linear mixing of water, first-year, multi-year and land emission on the 2 km grid."""
     ow, fy, my, ground = TB[channel]
     water = ow + TB_WIND_K_PER_MS[channel[-1]] * np.maximum(wind - 5.0, 0.0)

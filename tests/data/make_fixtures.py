@@ -19,15 +19,22 @@ SCENES = Path(__file__).resolve().parent / "scenes"
 FIXTURES = {
     # A labelled training-style scene, 64 × 80 pixels (a 2 × 3 AMSR2/ERA5 grid).
     "20190315T101500_cis_prep.nc": SynthConfig(
-        lines=64, samples=80, seed=11, ice_service="cis",
+        lines=64,
+        samples=80,
+        seed=11,
+        ice_service="cis",
         time=datetime(2019, 3, 15, 10, 15, tzinfo=timezone.utc),
     ),
     # A test-style scene: labels in the separate _prep_reference.nc.
     "20210430T205436_dmi_prep.nc": SynthConfig(
-        lines=96, samples=64, seed=12, ice_service="dmi", reference_split=True,
+        lines=96,
+        samples=64,
+        seed=12,
+        ice_service="dmi",
+        reference_split=True,
         time=datetime(2021, 4, 30, 20, 54, 36, tzinfo=timezone.utc),
     ),
-}  # fmt: skip
+}
 
 
 def write_fixtures(folder: Path) -> list[Path]:

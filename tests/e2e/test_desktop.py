@@ -27,12 +27,29 @@ def test_desktop_runs_a_scene_drafts_and_compares_from_the_dock(tmp_path):
     (plugins / PLUGIN_PACKAGE).symlink_to(REPO_ROOT, target_is_directory=True)
     out = tmp_path / "out"
     out.mkdir()
-    env = {**os.environ, "SIM_E2E_OUT": str(out), "SIM_E2E_SCENE": str(SCENE),
-           "PYTHONPATH": sysconfig.get_paths()["purelib"], "QT_QPA_PLATFORM": "xcb",
-           "QGIS_PLUGINPATH": str(plugins), "PYTHONFAULTHANDLER": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "SIM_E2E_OUT": str(out),
+        "SIM_E2E_SCENE": str(SCENE),
+        "PYTHONPATH": sysconfig.get_paths()["purelib"],
+        "QT_QPA_PLATFORM": "xcb",
+        "QGIS_PLUGINPATH": str(plugins),
+        "PYTHONFAULTHANDLER": "1",
+    }
     script = Path(__file__).with_name("desktop_script.py")
-    command = [xvfb, "-a", "-s", "-screen 0 1280x800x24", qgis, "--nologo", "--noversioncheck",
-               "--profiles-path", str(profiles), "--code", str(script)]  # fmt: skip
+    command = [
+        xvfb,
+        "-a",
+        "-s",
+        "-screen 0 1280x800x24",
+        qgis,
+        "--nologo",
+        "--noversioncheck",
+        "--profiles-path",
+        str(profiles),
+        "--code",
+        str(script),
+    ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
     result_file = out / "result.json"
     assert result_file.exists(), done.stderr[-3000:]

@@ -21,8 +21,9 @@ def chart_area_scene(real_data, tmp_path_factory):
 
     chart = read_chart(real_data / DMI_CHART)
     sea = shapely.union_all(chart.geometries[chart.classes.SIC != MASK])
-    lon, lat = transform_geom(chart.crs, "EPSG:4326", shapely.geometry.mapping(
-        sea.representative_point()))["coordinates"]  # fmt: skip
+    lon, lat = transform_geom(
+        chart.crs, "EPSG:4326", shapely.geometry.mapping(sea.representative_point())
+    )["coordinates"]
     time = datetime(2013, 4, 10, 9, 0, tzinfo=timezone.utc)
     config = SynthConfig(lines=1000, samples=1040, seed=4002, centre=(lat, lon), time=time)
     return synthesize(tmp_path_factory.mktemp("chart_area"), config)
@@ -41,15 +42,18 @@ def test_compare_algorithm_with_a_real_chart(processing, chart_area_run, real_da
     chart = QgsVectorLayer(str(real_data / DMI_CHART), "DMI chart", "ogr")
     assert chart.isValid()
     QgsProject.instance().addMapLayer(chart)
-    result = processing.run("seaicemapper:compare", {"INPUT": str(chart_area_run),
-                            "CHART": chart, "OUTPUT": str(tmp_path / "cmp")})  # fmt: skip
+    result = processing.run(
+        "seaicemapper:compare",
+        {"INPUT": str(chart_area_run), "CHART": chart, "OUTPUT": str(tmp_path / "cmp")},
+    )
     folder = tmp_path / "cmp"
     assert result["OUTPUT"] == str(folder) and "combined" in result["SCORES"]
     for name in ("sic_difference.tif", "sod_agreement.tif", "floe_agreement.tif"):
         layer = QgsRasterLayer(str(folder / name), name)
         assert layer.isValid() and layer.crs().authid() == "EPSG:3413"
-    polygons = QgsVectorLayer(f"{folder / 'chart_agreement.gpkg'}|layername=chart_agreement",
-                              "agreement", "ogr")  # fmt: skip
+    polygons = QgsVectorLayer(
+        f"{folder / 'chart_agreement.gpkg'}|layername=chart_agreement", "agreement", "ogr"
+    )
     assert polygons.isValid() and polygons.featureCount() == 23
     assert polygons.renderer().type() == "graduatedSymbol"
     cells = np.array([f["N_CELLS"] for f in polygons.getFeatures()])
@@ -59,8 +63,9 @@ def test_compare_algorithm_with_a_real_chart(processing, chart_area_run, real_da
     assert (folder / "confusion.png").exists()
 
 
-def test_dock_compares_with_a_loaded_chart(dock, chart_area_scene, random_bundle, real_data,
-                                          tmp_path):  # fmt: skip
+def test_dock_compares_with_a_loaded_chart(
+    dock, chart_area_scene, random_bundle, real_data, tmp_path
+):
     choose(dock, chart_area_scene, random_bundle, tmp_path / "out")
     dock.start_run()
     wait_for(dock)

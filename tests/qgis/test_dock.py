@@ -16,8 +16,9 @@ from qgis.PyQt.QtGui import QColor
 from core.icechart.classes import SIC
 
 
-def test_a_run_adds_one_styled_group_and_shows_the_device(dock, medium_scene, random_bundle,
-                                                          tmp_path):  # fmt: skip
+def test_a_run_adds_one_styled_group_and_shows_the_device(
+    dock, medium_scene, random_bundle, tmp_path
+):
     choose(dock, medium_scene, random_bundle, tmp_path / "out")
     assert "400 × 460 pixels at 80 m" in dock.scene_info.text()
     assert "trained on nothing: random initialisation" in dock.model_info.text()
@@ -42,8 +43,9 @@ def test_a_run_adds_one_styled_group_and_shows_the_device(dock, medium_scene, ra
     assert dock.settings.recent_scenes[0] == str(medium_scene)
 
 
-def test_rendered_map_shows_wmo_colours_where_the_chart_says(dock, medium_scene, random_bundle,
-                                                             tmp_path):  # fmt: skip
+def test_rendered_map_shows_wmo_colours_where_the_chart_says(
+    dock, medium_scene, random_bundle, tmp_path
+):
     choose(dock, medium_scene, random_bundle, tmp_path / "out")
     dock.start_run()
     wait_for(dock)
@@ -97,8 +99,9 @@ def test_a_bad_scene_is_shown_inline_and_not_run(dock, random_bundle, tmp_path):
     assert "does not exist" in dock.scene_info.text()
 
 
-def test_an_existing_run_is_an_error_the_analyst_understands(dock, medium_scene, random_bundle,
-                                                             tmp_path):  # fmt: skip
+def test_an_existing_run_is_an_error_the_analyst_understands(
+    dock, medium_scene, random_bundle, tmp_path
+):
     choose(dock, medium_scene, random_bundle, tmp_path / "out")
     dock.start_run()
     wait_for(dock)

@@ -12,8 +12,18 @@ from qgis.PyQt.QtGui import QColor
 
 from core.icechart.classes import CHARTS
 
-FIELDS = {"POLY_TYPE", "CT", "CA", "SA", "FA", "SIC_CLASS", "SOD_CLASS", "FLOE_CLASS",
-          "CONFIDENCE", "AREA_KM2"}  # fmt: skip
+FIELDS = {
+    "POLY_TYPE",
+    "CT",
+    "CA",
+    "SA",
+    "FA",
+    "SIC_CLASS",
+    "SOD_CLASS",
+    "FLOE_CLASS",
+    "CONFIDENCE",
+    "AREA_KM2",
+}
 
 
 def render(layer: QgsVectorLayer, size: int = 400):
@@ -30,8 +40,9 @@ def render(layer: QgsVectorLayer, size: int = 400):
 
 def test_draft_algorithm_writes_a_styled_editable_layer(processing, bundled_run, tmp_path):
     out = tmp_path / "draft.gpkg"
-    result = processing.run("seaicemapper:draftchart", {"INPUT": str(bundled_run),
-                            "MIN_AREA": 1.5, "OUTPUT": str(out)})  # fmt: skip
+    result = processing.run(
+        "seaicemapper:draftchart", {"INPUT": str(bundled_run), "MIN_AREA": 1.5, "OUTPUT": str(out)}
+    )
     layer = QgsVectorLayer(f"{result['OUTPUT']}|layername=draft_chart", "draft", "ogr")
     assert layer.isValid() and layer.featureCount() > 3
     assert FIELDS <= set(layer.fields().names())
@@ -41,8 +52,9 @@ def test_draft_algorithm_writes_a_styled_editable_layer(processing, bundled_run,
     assert colours[0] == CHARTS["SIC"].by_value(0).colour
     assert layer.startEditing() and layer.rollBack()  # an analyst can edit it
     image = render(layer)
-    seen = {QColor(image.pixel(x, y)).getRgb()[:3] for y in range(0, 400, 4)
-            for x in range(0, 400, 4)}  # fmt: skip
+    seen = {
+        QColor(image.pixel(x, y)).getRgb()[:3] for y in range(0, 400, 4) for x in range(0, 400, 4)
+    }
     drawn = {colours[int(f["SIC_CLASS"])] for f in layer.getFeatures()}
     assert drawn & seen, "none of the polygons' WMO colours was rendered"
 

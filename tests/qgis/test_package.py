@@ -21,8 +21,11 @@ def package(tmp_path_factory) -> Path:
     if shutil.which("git") is None or not (REPO_ROOT / ".git").exists():
         pytest.skip("packaging needs git and a git checkout")
     out = tmp_path_factory.mktemp("package")
-    subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "package.py"), "--out", str(out)],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "package.py"), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     [zip_path] = out.glob("*.zip")
     return zip_path
 
@@ -52,8 +55,15 @@ def test_package_holds_the_plugin_and_nothing_of_development(package):
     names = zipfile.ZipFile(package).namelist()
     assert all(name.startswith(f"{FOLDER}/") for name in names)
     top = {name.split("/")[1] for name in names if name != f"{FOLDER}/"}
-    assert top == {"metadata.txt", "__init__.py", "LICENSE", "README.md", "plugin", "core",
-                   "resources"}  # fmt: skip
+    assert top == {
+        "metadata.txt",
+        "__init__.py",
+        "LICENSE",
+        "README.md",
+        "plugin",
+        "core",
+        "resources",
+    }
     assert f"{FOLDER}/resources/weights/default.safetensors" in names
     assert not [n for n in names if n.endswith((".pyc", "ruff.toml")) or "__pycache__" in n]
 
@@ -68,9 +78,15 @@ def test_installed_zip_loads_and_predicts_with_bundled_weights(
     assert Path(module.__file__).is_relative_to(installed)  # the unzipped copy, not the checkout
     assert QgsApplication.processingRegistry().providerById("seaicemapper") is not None
 
-    result = processing_framework.run("seaicemapper:predict", {
-        "INPUT": str(labelled_scene), "DEVICE": 2, "SAR": False,
-        "OUTPUT_FOLDER": str(tmp_path / "out")})  # fmt: skip
+    result = processing_framework.run(
+        "seaicemapper:predict",
+        {
+            "INPUT": str(labelled_scene),
+            "DEVICE": 2,
+            "SAR": False,
+            "OUTPUT_FOLDER": str(tmp_path / "out"),
+        },
+    )
     record = json.loads((Path(result["RUN_FOLDER"]) / "run.json").read_text())
     bundled = json.loads((installed / "resources" / "weights" / "default.json").read_text())
     assert record["model"]["sha256"] == bundled["weights_sha256"]

@@ -17,10 +17,18 @@ DMI_CHART = "ice_charts/dmi/201304100920_CapeFarewell_RIC.shp"
 
 
 def test_predict_algorithm(processing, medium_scene, random_bundle, tmp_path):
-    result = processing.run("seaicemapper:predict", {
-        "INPUT": str(medium_scene), "WEIGHTS": str(random_bundle), "DEVICE": 2,
-        "CRS": "EPSG:3413", "SAR": False, "OVERWRITE": False,
-        "OUTPUT_FOLDER": str(tmp_path / "out")})  # fmt: skip
+    result = processing.run(
+        "seaicemapper:predict",
+        {
+            "INPUT": str(medium_scene),
+            "WEIGHTS": str(random_bundle),
+            "DEVICE": 2,
+            "CRS": "EPSG:3413",
+            "SAR": False,
+            "OVERWRITE": False,
+            "OUTPUT_FOLDER": str(tmp_path / "out"),
+        },
+    )
     folder = Path(result["RUN_FOLDER"])
     assert folder.parent == tmp_path / "out" and result["DEVICE_USED"].startswith("CPU")
     record = json.loads((folder / "run.json").read_text())
@@ -32,15 +40,22 @@ def test_predict_algorithm_reports_bad_input(processing, random_bundle, tmp_path
     from qgis.core import QgsProcessingException
 
     with pytest.raises(QgsProcessingException, match="does not exist"):
-        processing.run("seaicemapper:predict", {
-            "INPUT": str(tmp_path / "missing_prep.nc"), "WEIGHTS": str(random_bundle),
-            "OUTPUT_FOLDER": str(tmp_path / "out")})  # fmt: skip
+        processing.run(
+            "seaicemapper:predict",
+            {
+                "INPUT": str(tmp_path / "missing_prep.nc"),
+                "WEIGHTS": str(random_bundle),
+                "OUTPUT_FOLDER": str(tmp_path / "out"),
+            },
+        )
 
 
 def test_style_chart_algorithm(processing, real_data, tmp_path):
     out = tmp_path / "styled.gpkg"
-    result = processing.run("seaicemapper:stylechart", {
-        "INPUT": str(real_data / DMI_CHART), "CHART": 1, "OUTPUT": str(out)})  # fmt: skip
+    result = processing.run(
+        "seaicemapper:stylechart",
+        {"INPUT": str(real_data / DMI_CHART), "CHART": 1, "OUTPUT": str(out)},
+    )
     layer = QgsVectorLayer(result["OUTPUT"], "styled", "ogr")
     assert layer.isValid() and layer.featureCount() == 23
     assert {"SIC_CLASS", "SOD_CLASS", "FLOE_CLASS", "CT", "POLY_TYPE"} <= set(
@@ -62,13 +77,17 @@ def qgis_process(plugins_folder, tmp_path):
     profile.mkdir(parents=True)
     (profile / "QGIS3.ini").write_text("[PythonPlugins]\nsea_ice_mapper=true\n")
     # The embedded Python sees this environment's packages, as a user's pip --user install.
-    env = {**os.environ, "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "config"),
-           "QGIS_PLUGINPATH": str(plugins_folder), "QT_QPA_PLATFORM": "offscreen",
-           "PYTHONPATH": sysconfig.get_paths()["purelib"], "PYTHONFAULTHANDLER": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "config"),
+        "QGIS_PLUGINPATH": str(plugins_folder),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": sysconfig.get_paths()["purelib"],
+        "PYTHONFAULTHANDLER": "1",
+    }
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([binary, *args], env=env, capture_output=True, text=True,
-                              timeout=240)  # fmt: skip
+        return subprocess.run([binary, *args], env=env, capture_output=True, text=True, timeout=240)
 
     return run
 
@@ -87,16 +106,24 @@ def test_qgis_process_predicts_and_drafts_a_chart(qgis_process, labelled_scene, 
     """The whole chain inside the qgis_process executable, which shares QGIS's own GDAL, GEOS,
     netCDF and HDF5 with the plugin's packages (the reason setup.sh builds them from source)."""
     out = tmp_path / "out"
-    predicted = qgis_process("run", "seaicemapper:predict", "--", f"INPUT={labelled_scene}",
-                             "DEVICE=2", "SAR=false", f"OUTPUT_FOLDER={out}")  # fmt: skip
+    predicted = qgis_process(
+        "run",
+        "seaicemapper:predict",
+        "--",
+        f"INPUT={labelled_scene}",
+        "DEVICE=2",
+        "SAR=false",
+        f"OUTPUT_FOLDER={out}",
+    )
     assert predicted.returncode == 0, predicted.stderr[-3000:]
     run = out / labelled_scene.name[:19]
     assert f"RUN_FOLDER:\t{run}" in predicted.stdout and "DEVICE_USED:\tCPU" in predicted.stdout
     with rasterio.open(run / "sic.tif") as sic:
         assert sic.crs.to_epsg() == 3413 and (sic.read(1) != sic.nodata).any()
     chart = tmp_path / "draft.gpkg"
-    drafted = qgis_process("run", "seaicemapper:draftchart", "--", f"INPUT={run}",
-                           f"OUTPUT={chart}")  # fmt: skip
+    drafted = qgis_process(
+        "run", "seaicemapper:draftchart", "--", f"INPUT={run}", f"OUTPUT={chart}"
+    )
     assert drafted.returncode == 0, drafted.stderr[-3000:]
     layer = QgsVectorLayer(f"{chart}|layername=draft_chart", "draft", "ogr")
     assert layer.isValid() and layer.featureCount() > 0

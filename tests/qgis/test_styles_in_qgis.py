@@ -47,8 +47,15 @@ def test_polygon_style_in_qgis(tmp_path, name):
     path = tmp_path / "chart.gpkg"
     field = CLASS_FIELDS[name]
     geoms = shapely.to_wkb(np.array([shapely.box(-50, 70, -49, 71)], dtype=object))
-    pyogrio.raw.write(path, geoms, [np.array([3])], [field], driver="GPKG",
-                      geometry_type="Polygon", crs="EPSG:4326")  # fmt: skip
+    pyogrio.raw.write(
+        path,
+        geoms,
+        [np.array([3])],
+        [field],
+        driver="GPKG",
+        geometry_type="Polygon",
+        crs="EPSG:4326",
+    )
     layer = QgsVectorLayer(str(path), "chart", "ogr")
     assert layer.isValid()
     message, ok = layer.loadNamedStyle(str(STYLES / f"sigrid_{name.lower()}.qml"))

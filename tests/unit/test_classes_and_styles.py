@@ -24,9 +24,17 @@ def test_class_values_follow_ai4arctic():
 
 
 def test_wmo_concentration_colours():
-    expected = {0: OPEN_WATER, 1: (140, 255, 160), 3: (140, 255, 160), 4: (255, 255, 0),
-                6: (255, 255, 0), 7: (255, 125, 7), 8: (255, 125, 7), 9: (255, 0, 0),
-                10: (255, 0, 0)}  # fmt: skip
+    expected = {
+        0: OPEN_WATER,
+        1: (140, 255, 160),
+        3: (140, 255, 160),
+        4: (255, 255, 0),
+        6: (255, 255, 0),
+        7: (255, 125, 7),
+        8: (255, 125, 7),
+        9: (255, 0, 0),
+        10: (255, 0, 0),
+    }
     assert {v: SIC.by_value(v).colour for v in expected} == expected
 
 
@@ -73,8 +81,7 @@ def test_polygon_style_categories_match_the_table(name):
     renderer = root.find("renderer-v2")
     assert renderer.get("attr") == CLASS_FIELDS[name]
     symbols = {s.get("name"): s for s in renderer.findall("symbols/symbol")}
-    for category, ice_class in zip(renderer.findall("categories/category"),
-                                   CHARTS[name].classes):  # fmt: skip
+    for category, ice_class in zip(renderer.findall("categories/category"), CHARTS[name].classes):
         assert int(category.get("value")) == ice_class.value
         fill = symbols[category.get("symbol")].find("layer/prop[@k='color']").get("v")
         assert tuple(map(int, re.split(",", fill)[:3])) == ice_class.colour

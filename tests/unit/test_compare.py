@@ -20,10 +20,16 @@ from core.scene.writer import OutputExistsError
 
 
 def test_hand_built_pair_gives_the_hand_computed_scores():
-    predicted = {"SIC": np.array([0, 5, 10, 10]), "SOD": np.array([0, 1, 1, 1]),
-                 "FLOE": np.array([2, 2, 3, 3])}  # fmt: skip
-    reference = {"SIC": np.array([0, 0, 10, 10]), "SOD": np.array([0, 0, 1, 1]),
-                 "FLOE": np.array([2, 2, 3, 3])}  # fmt: skip
+    predicted = {
+        "SIC": np.array([0, 5, 10, 10]),
+        "SOD": np.array([0, 1, 1, 1]),
+        "FLOE": np.array([2, 2, 3, 3]),
+    }
+    reference = {
+        "SIC": np.array([0, 0, 10, 10]),
+        "SOD": np.array([0, 0, 1, 1]),
+        "FLOE": np.array([2, 2, 3, 3]),
+    }
     result = compare_classes(predicted, reference, np.ones(4, bool))
     # SIC: residuals 0,5,0,0 → 25; around the mean 5: 4 · 25 = 100 → R² = 0.75
     assert result.scores["SIC"] == pytest.approx(75.0)
@@ -43,10 +49,15 @@ def test_scores_agree_with_scikit_learn_on_random_arrays():
 
     rng = np.random.default_rng(5)
     n = 5000
-    reference = {"SIC": rng.integers(0, 11, n), "SOD": rng.integers(0, 6, n),
-                 "FLOE": rng.integers(0, 7, n)}  # fmt: skip
-    predicted = {k: np.where(rng.random(n) < 0.6, v, rng.integers(0, v.max() + 1, n))
-                 for k, v in reference.items()}  # fmt: skip
+    reference = {
+        "SIC": rng.integers(0, 11, n),
+        "SOD": rng.integers(0, 6, n),
+        "FLOE": rng.integers(0, 7, n),
+    }
+    predicted = {
+        k: np.where(rng.random(n) < 0.6, v, rng.integers(0, v.max() + 1, n))
+        for k, v in reference.items()
+    }
     valid = rng.random(n) < 0.9
     result = compare_classes(predicted, reference, valid)
     t, p = reference["SIC"][valid], predicted["SIC"][valid]
@@ -55,10 +66,14 @@ def test_scores_agree_with_scikit_learn_on_random_arrays():
         t, p = reference[chart][valid], predicted[chart][valid]
         assert result.scores[chart] == pytest.approx(100 * f1_score(t, p, average="weighted"))
         labels = list(range(len(result.detail[chart].precision)))
-        np.testing.assert_allclose(result.detail[chart].precision, 100 * precision_score(
-            t, p, labels=labels, average=None, zero_division=0))  # fmt: skip
-        np.testing.assert_allclose(result.detail[chart].recall, 100 * recall_score(
-            t, p, labels=labels, average=None, zero_division=0))  # fmt: skip
+        np.testing.assert_allclose(
+            result.detail[chart].precision,
+            100 * precision_score(t, p, labels=labels, average=None, zero_division=0),
+        )
+        np.testing.assert_allclose(
+            result.detail[chart].recall,
+            100 * recall_score(t, p, labels=labels, average=None, zero_division=0),
+        )
 
 
 @pytest.fixture()
@@ -83,9 +98,17 @@ def test_a_prediction_compared_with_itself_scores_100(self_run):
 def test_scene_chart_comparison_writes_rasters_report_and_figures(bundled_run, tmp_path):
     result = compare_run(bundled_run, out=tmp_path / "cmp")
     files = {p.name for p in (tmp_path / "cmp").iterdir()}
-    assert {"sic_difference.tif", "sod_agreement.tif", "floe_agreement.tif", "report.md",
-            "compare.json", "confusion.png", "sic_difference.png", "per_class.png",
-            "sic_difference.qml"} <= files  # fmt: skip
+    assert {
+        "sic_difference.tif",
+        "sod_agreement.tif",
+        "floe_agreement.tif",
+        "report.md",
+        "compare.json",
+        "confusion.png",
+        "sic_difference.png",
+        "per_class.png",
+        "sic_difference.qml",
+    } <= files
     report = result.report.read_text()
     assert f"| {result.comparison.scores['combined']:.1f} |" in report
     assert json.loads((tmp_path / "cmp" / "compare.json").read_text())["cells"] > 0
@@ -104,9 +127,15 @@ def _chart_file(path, polygons_ll, poly_types, cts, sas, fas):
     """A tiny SIGRID-3 GeoPackage in EPSG:4326."""
     wkb = shapely.to_wkb(shapely.multipolygons([[p] for p in polygons_ll]))
     columns = {"POLY_TYPE": poly_types, "CT": cts, "CA": [""] * len(cts), "SA": sas, "FA": fas}
-    pyogrio.raw.write(path, wkb, [np.array(v, dtype=object) for v in columns.values()],
-                      list(columns), driver="GPKG", geometry_type="MultiPolygon",
-                      crs="EPSG:4326")  # fmt: skip
+    pyogrio.raw.write(
+        path,
+        wkb,
+        [np.array(v, dtype=object) for v in columns.values()],
+        list(columns),
+        driver="GPKG",
+        geometry_type="MultiPolygon",
+        crs="EPSG:4326",
+    )
     return path
 
 
@@ -120,14 +149,18 @@ def _run_footprint_ll(run):
 def test_official_chart_gets_polygon_agreement_and_a_date_warning(bundled_run, tmp_path):
     west, south, east, north = _run_footprint_ll(bundled_run)
     half = (west + east) / 2
-    polygons = [shapely.box(west - 1, south - 1, half, north + 1),
-                shapely.box(half, south - 1, east + 1, north + 1)]  # fmt: skip
-    chart = _chart_file(tmp_path / "19990101_chart.gpkg", polygons, ["I", "W"], ["92", ""],
-                        ["91", ""], ["05", ""])  # fmt: skip
+    polygons = [
+        shapely.box(west - 1, south - 1, half, north + 1),
+        shapely.box(half, south - 1, east + 1, north + 1),
+    ]
+    chart = _chart_file(
+        tmp_path / "19990101_chart.gpkg", polygons, ["I", "W"], ["92", ""], ["91", ""], ["05", ""]
+    )
     result = compare_run(bundled_run, chart, tmp_path / "cmp")
     assert "days apart" in result.warnings[0] and "1999-01-01" in result.warnings[0]
-    meta, _, _, values = pyogrio.raw.read(tmp_path / "cmp" / "chart_agreement.gpkg",
-                                          layer="chart_agreement")  # fmt: skip
+    meta, _, _, values = pyogrio.raw.read(
+        tmp_path / "cmp" / "chart_agreement.gpkg", layer="chart_agreement"
+    )
     columns = dict(zip(meta["fields"], values))
     assert (columns["N_CELLS"] > 0).all()
     assert np.nanmax(columns["AGREE"]) <= 100 and np.nanmin(columns["AGREE"]) >= 0
@@ -135,13 +168,15 @@ def test_official_chart_gets_polygon_agreement_and_a_date_warning(bundled_run, t
 
 
 def test_chart_elsewhere_or_undecodable_is_refused_with_a_reason(bundled_run, tmp_path):
-    far = _chart_file(tmp_path / "far.gpkg", [shapely.box(100, -80, 110, -70)], ["I"], ["92"],
-                      ["91"], ["05"])  # fmt: skip
+    far = _chart_file(
+        tmp_path / "far.gpkg", [shapely.box(100, -80, 110, -70)], ["I"], ["92"], ["91"], ["05"]
+    )
     with pytest.raises(ChartFormatError, match="does not overlap the scene"):
         compare_run(bundled_run, far)
     west, south, east, north = _run_footprint_ll(bundled_run)
-    land = _chart_file(tmp_path / "land.gpkg", [shapely.box(west, south, east, north)], ["L"],
-                       [""], [""], [""])  # fmt: skip
+    land = _chart_file(
+        tmp_path / "land.gpkg", [shapely.box(west, south, east, north)], ["L"], [""], [""], [""]
+    )
     with pytest.raises(ChartFormatError, match="decodes to a class"):
         compare_run(bundled_run, land)
     assert not list(bundled_run.glob("compare_*"))  # nothing half-written
@@ -149,9 +184,11 @@ def test_chart_elsewhere_or_undecodable_is_refused_with_a_reason(bundled_run, tm
 
 def test_chart_time_is_read_from_sigrid_file_names(tmp_path):
     assert chart_time(tmp_path / "201304100920_CapeFarewell_RIC.shp") == datetime(
-        2013, 4, 10, 9, 20, tzinfo=timezone.utc)  # fmt: skip
+        2013, 4, 10, 9, 20, tzinfo=timezone.utc
+    )
     assert chart_time(tmp_path / "cis_SGRDREA_20190301T1800Z_pl_a.shp") == datetime(
-        2019, 3, 1, tzinfo=timezone.utc)  # fmt: skip
+        2019, 3, 1, tzinfo=timezone.utc
+    )
     assert chart_time(tmp_path / "chart.shp") is None
 
 

@@ -101,9 +101,14 @@ def test_smoothed_edges_stay_a_coverage_with_a_shapely_wheel(bundled_run, shapel
                          for c in (smooth, exact)],
         }}))
     """
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO_ROOT,
-                          env={**os.environ, "PYTHONPATH": str(shapely_wheel)},
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(shapely_wheel)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.splitlines()[-1])
     assert result["geos"] >= "3.12" and result["warnings"] == []

@@ -16,10 +16,22 @@ from core.icechart.eggcode import (
 )
 
 
-def polygon(ct, ca="-9", sa="-9", fa="-9", cb="-9", sb="-9", fb="-9",
-            cc="-9", sc="-9", fc="-9", poly_type="I"):  # fmt: skip
-    return dict(CT=ct, CA=ca, SA=sa, FA=fa, CB=cb, SB=sb, FB=fb, CC=cc, SC=sc, FC=fc,
-                POLY_TYPE=poly_type)  # fmt: skip
+def polygon(
+    ct,
+    ca="-9",
+    sa="-9",
+    fa="-9",
+    cb="-9",
+    sb="-9",
+    fb="-9",
+    cc="-9",
+    sc="-9",
+    fc="-9",
+    poly_type="I",
+):
+    return dict(
+        CT=ct, CA=ca, SA=sa, FA=fa, CB=cb, SB=sb, FB=fb, CC=cc, SC=sc, FC=fc, POLY_TYPE=poly_type
+    )
 
 
 def decode_rows(*rows, options=None):
@@ -30,18 +42,66 @@ def decode_rows(*rows, options=None):
 
 def test_lookup_tables_match_the_ai4arctic_tables():
     sic = {0: 0, 1: 0, 2: 0, 55: 0, 91: 10, 92: 10} | {10 * t: t for t in range(1, 10)}
-    sod = {0: 0, 80: 0, 81: 1, 82: 1, 83: 2, 84: 2, 85: 2, 87: 3, 88: 3, 89: 3,
-           86: 4, 91: 4, 93: 4, 95: 5, 96: 5, 97: 5, 98: MASK, 99: MASK}  # fmt: skip
-    floe = {0: 0, 22: MASK, 1: MASK, 8: MASK, 21: MASK, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 7: 5,
-            9: 6, 10: 6}  # fmt: skip
+    sod = {
+        0: 0,
+        80: 0,
+        81: 1,
+        82: 1,
+        83: 2,
+        84: 2,
+        85: 2,
+        87: 3,
+        88: 3,
+        89: 3,
+        86: 4,
+        91: 4,
+        93: 4,
+        95: 5,
+        96: 5,
+        97: 5,
+        98: MASK,
+        99: MASK,
+    }
+    floe = {
+        0: 0,
+        22: MASK,
+        1: MASK,
+        8: MASK,
+        21: MASK,
+        2: 1,
+        3: 2,
+        4: 3,
+        5: 4,
+        6: 5,
+        7: 5,
+        9: 6,
+        10: 6,
+    }
     for table, expected in ((SIC_CODES, sic), (SOD_CODES, sod), (FLOE_CODES, floe)):
         assert {code: int(table[code]) for code in expected} == expected
 
 
 def test_sigrid3_concentration_intervals_decode_to_their_centre_rounded_up():
     # SIGRID-3 Table 1: 12 = 1-2/10 ... 89 = 8-9/10, 81 = 8-10/10.
-    expected = {12: 2, 13: 2, 23: 3, 24: 3, 34: 4, 35: 4, 45: 5, 46: 5, 56: 6, 57: 6,
-                67: 7, 68: 7, 78: 8, 79: 8, 89: 9, 81: 9, 98: 0}  # fmt: skip
+    expected = {
+        12: 2,
+        13: 2,
+        23: 3,
+        24: 3,
+        34: 4,
+        35: 4,
+        45: 5,
+        46: 5,
+        56: 6,
+        57: 6,
+        67: 7,
+        68: 7,
+        78: 8,
+        79: 8,
+        89: 9,
+        81: 9,
+        98: 0,
+    }
     assert {code: int(SIC_CODES[code]) for code in expected} == expected
 
 
@@ -106,8 +166,7 @@ def test_codes_outside_the_tables_mask_and_are_counted():
         polygon("92", sa="95", fa="03"),  # clean
     ]
     classes, decoded = decode_rows(*rows)
-    assert classes == [(10, MASK, 2), (10, 5, MASK), (MASK, MASK, MASK), (MASK,) * 3,
-                       (10, 5, 2)]  # fmt: skip
+    assert classes == [(10, MASK, 2), (10, 5, MASK), (MASK, MASK, MASK), (MASK,) * 3, (10, 5, 2)]
     assert decoded.undecodable.tolist() == [True, True, True, True, False]
     assert decoded.n_undecodable == 4
 

@@ -21,8 +21,9 @@ class LocalModel(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         torch.manual_seed(3)
-        self.body = nn.Sequential(nn.Conv2d(4, 8, 3, padding=1), nn.Tanh(),
-                                  nn.Conv2d(8, 1 + 6 + 7, 3, padding=1))  # fmt: skip
+        self.body = nn.Sequential(
+            nn.Conv2d(4, 8, 3, padding=1), nn.Tanh(), nn.Conv2d(8, 1 + 6 + 7, 3, padding=1)
+        )
         self.config = UNetConfig(in_channels=4)
 
     def forward(self, x):

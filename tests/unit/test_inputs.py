@@ -96,5 +96,10 @@ def test_no_sar_and_land_are_invalid(odd_scene, tmp_path):
 
 def test_only_the_variables_a_model_needs_are_required():
     spec = InputSpec(("nersc_sar_primary", "nersc_sar_secondary", "aux_lat"))
-    assert set(spec.variables()) == {"nersc_sar_primary", "nersc_sar_secondary", "distance_map",
-                                     "sar_grid2d_latitude", "sar_grid2d_longitude"}  # fmt: skip
+    assert set(spec.variables()) == {
+        "nersc_sar_primary",
+        "nersc_sar_secondary",
+        "distance_map",
+        "sar_grid2d_latitude",
+        "sar_grid2d_longitude",
+    }

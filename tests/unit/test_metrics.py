@@ -9,8 +9,11 @@ from core.metrics import ScoreAccumulator, combined, confusion, per_class_f1
 
 def test_a_prediction_scores_100_against_itself():
     rng = np.random.default_rng(0)
-    charts = {"SIC": rng.integers(0, 11, 500), "SOD": rng.integers(0, 6, 500),
-              "FLOE": rng.integers(0, 7, 500)}  # fmt: skip
+    charts = {
+        "SIC": rng.integers(0, 11, 500),
+        "SOD": rng.integers(0, 6, 500),
+        "FLOE": rng.integers(0, 7, 500),
+    }
     acc = ScoreAccumulator()
     acc.add_scene(charts, charts)
     assert acc.scores() == {"SIC": 100.0, "SOD": 100.0, "FLOE": 100.0, "combined": 100.0}

@@ -176,6 +176,7 @@ def test_reading_a_manifest_needs_no_torch():
         "from core.model.manifest import read_manifest, Manifest\n"
         "print(Manifest(architecture={'in_channels': 16}).summary())"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True,
-                         text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
     assert "16 channels" in out.stdout

@@ -31,8 +31,13 @@ def _python(code: str, *system_libraries: str, path: Path | None = None):
     )
     if path is not None:
         prelude += f"sys.path.insert(0, {str(path)!r})\n"
-    return subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(code)],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_a_plain_python_shares_no_geospatial_library():

@@ -21,8 +21,13 @@ from core.scene.writer import OutputExistsError
 from repo_paths import REPO_ROOT
 
 CHART_KEYS = ("sic", "sod", "floe")
-EXPECTED_LAYERS = {*CHART_KEYS, *(f"{k}_confidence" for k in CHART_KEYS),
-                   *(f"chart_{k}" for k in CHART_KEYS), "sar_hh", "sar_hv"}  # fmt: skip
+EXPECTED_LAYERS = {
+    *CHART_KEYS,
+    *(f"{k}_confidence" for k in CHART_KEYS),
+    *(f"chart_{k}" for k in CHART_KEYS),
+    "sar_hh",
+    "sar_hv",
+}
 
 
 @pytest.fixture(scope="module")
@@ -198,19 +203,34 @@ def test_shards_split_a_list_and_default_from_slurm():
 
 
 def test_scene_lists_accept_official_datalist_names(tmp_path):
-    raw = ("S1A_EW_GRDM_1SDH_20180124T194759_20180124T194859_020301_022AA4_1F75_icechart_dmi_"
-           "201801241950_SouthEast_RIC.nc")  # fmt: skip
+    raw = (
+        "S1A_EW_GRDM_1SDH_20180124T194759_20180124T194859_020301_022AA4_1F75_icechart_dmi_"
+        "201801241950_SouthEast_RIC.nc"
+    )
     (tmp_path / "list.json").write_text(json.dumps([raw, "20180707T113313_cis_prep.nc"]))
     assert [p.name for p in collect_scenes([tmp_path / "list.json"])] == [
-        "20180124T194759_dmi_prep.nc", "20180707T113313_cis_prep.nc"]  # fmt: skip
+        "20180124T194759_dmi_prep.nc",
+        "20180707T113313_cis_prep.nc",
+    ]
 
 
 def test_cli_batch_skips_done_scenes_and_reports_broken_ones(medium_scene, random_bundle, tmp_path):
     broken = tmp_path / "20200101T000000_cis_prep.nc"
     broken.write_bytes(b"not a netcdf file at all")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "core", "predict", str(medium_scene), str(broken),
-               "--weights", str(random_bundle), "--out", str(out), "--no-sar"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "core",
+        "predict",
+        str(medium_scene),
+        str(broken),
+        "--weights",
+        str(random_bundle),
+        "--out",
+        str(out),
+        "--no-sar",
+    ]
     first = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
     assert first.returncode == 1, first.stderr
     assert "1 predicted, 0 already done, 1 failed" in first.stdout

@@ -126,50 +126,79 @@ def rebuild_without(src, dst, skip=(), retype=None, redim=None):
 BROKEN = {
     "missing file": (lambda p, t: t / "nope_prep.nc", SceneNotFoundError, "does not exist"),
     "folder": (lambda p, t: t, SceneFormatError, "is a folder"),
-    "empty file": (lambda p, t: write(t / "e_prep.nc", b""),
-                   SceneFormatError, r"is empty \(0 bytes\)"),
-    "not netcdf": (lambda p, t: write(t / "x_prep.nc", b"hello"),
-                   SceneFormatError, "is not a netCDF file"),
-    "truncated": (lambda p, t: write(p, p.read_bytes()[:20000]),
-                  SceneFormatError, "truncated or corrupt"),
+    "empty file": (
+        lambda p, t: write(t / "e_prep.nc", b""),
+        SceneFormatError,
+        r"is empty \(0 bytes\)",
+    ),
+    "not netcdf": (
+        lambda p, t: write(t / "x_prep.nc", b"hello"),
+        SceneFormatError,
+        "is not a netCDF file",
+    ),
+    "truncated": (
+        lambda p, t: write(p, p.read_bytes()[:20000]),
+        SceneFormatError,
+        "truncated or corrupt",
+    ),
     "missing variable": (
-        lambda p, t: rebuild_without(p, t / "20190315T101500_cis_prep2.nc",
-                                     skip=("nersc_sar_secondary",)),
-        SceneFormatError, r"missing the variable\(s\) nersc_sar_secondary\. Found: FLOE"),
+        lambda p, t: rebuild_without(
+            p, t / "20190315T101500_cis_prep2.nc", skip=("nersc_sar_secondary",)
+        ),
+        SceneFormatError,
+        r"missing the variable\(s\) nersc_sar_secondary\. Found: FLOE",
+    ),
     "wrong dimensions": (
         lambda p, t: rebuild_without(
-            p, t / "20190315T101500_cis_prep3.nc",
-            redim={"t2m:dims": ("2km_grid_samples", "2km_grid_lines")}),
+            p,
+            t / "20190315T101500_cis_prep3.nc",
+            redim={"t2m:dims": ("2km_grid_samples", "2km_grid_lines")},
+        ),
         SceneFormatError,
         r"'t2m' has dimensions \('2km_grid_samples', '2km_grid_lines'\); expected "
-        r"\('2km_grid_lines', '2km_grid_samples'\)"),
+        r"\('2km_grid_lines', '2km_grid_samples'\)",
+    ),
     "missing AMSR2 and ERA5": (
         lambda p, t: rebuild_without(
-            p, t / "20190315T101500_cis_prep4.nc", skip=schema.COARSE_VARIABLES),
-        SceneFormatError, r"missing the variable\(s\) btemp_6_9h"),
+            p, t / "20190315T101500_cis_prep4.nc", skip=schema.COARSE_VARIABLES
+        ),
+        SceneFormatError,
+        r"missing the variable\(s\) btemp_6_9h",
+    ),
     "float chart": (
         lambda p, t: rebuild_without(p, t / "20190315T101500_cis_prep5.nc", retype={"SIC": "f4"}),
-        SceneFormatError, "chart 'SIC' is float32; expected integer classes"),
+        SceneFormatError,
+        "chart 'SIC' is float32; expected integer classes",
+    ),
     "integer input": (
-        lambda p, t: rebuild_without(p, t / "20190315T101500_cis_prep6.nc",
-                                     retype={"tcwv": "i2"}),
-        SceneFormatError, "'tcwv' is int16; expected standard-scaled floating-point"),
+        lambda p, t: rebuild_without(p, t / "20190315T101500_cis_prep6.nc", retype={"tcwv": "i2"}),
+        SceneFormatError,
+        "'tcwv' is int16; expected standard-scaled floating-point",
+    ),
     "all-nan sar": (
-        lambda p, t: modify(p, lambda ds: ds.variables["nersc_sar_primary"].__setitem__(
-            slice(None), np.nan)),
-        SceneFormatError, "has no valid SAR data"),
+        lambda p, t: modify(
+            p, lambda ds: ds.variables["nersc_sar_primary"].__setitem__(slice(None), np.nan)
+        ),
+        SceneFormatError,
+        "has no valid SAR data",
+    ),
     "unparseable name": (
-        lambda p, t: modify(shutil.copy(p, t / "myscene.nc") and t / "myscene.nc",
-                            lambda ds: setattr(ds, "scene_id", "whatever")),
-        SceneFormatError, "Cannot tell the acquisition time"),
+        lambda p, t: modify(
+            shutil.copy(p, t / "myscene.nc") and t / "myscene.nc",
+            lambda ds: setattr(ds, "scene_id", "whatever"),
+        ),
+        SceneFormatError,
+        "Cannot tell the acquisition time",
+    ),
     "latitude out of range": (
-        lambda p, t: modify(p, lambda ds: ds.variables["sar_grid2d_latitude"].__setitem__(
-            (0, 0), 123.0)),
-        SceneFormatError, "out of range"),
-    "bad reference file": (
-        lambda p, t: _bad_reference(t),
-        SceneFormatError, "cannot label"),
-}  # fmt: skip
+        lambda p, t: modify(
+            p, lambda ds: ds.variables["sar_grid2d_latitude"].__setitem__((0, 0), 123.0)
+        ),
+        SceneFormatError,
+        "out of range",
+    ),
+    "bad reference file": (lambda p, t: _bad_reference(t), SceneFormatError, "cannot label"),
+}
 
 
 def _bad_reference(tmp_path):

@@ -98,8 +98,15 @@ def write_gpkg(path, fields, geometries, crs="EPSG:4326"):
 
     wkb = shapely.to_wkb(np.asarray(geometries, dtype=object))
     names = list(fields)
-    pyogrio.raw.write(path, wkb, [np.asarray(v, dtype=object) for v in fields.values()],
-                      names, driver="GPKG", geometry_type="Polygon", crs=crs)  # fmt: skip
+    pyogrio.raw.write(
+        path,
+        wkb,
+        [np.asarray(v, dtype=object) for v in fields.values()],
+        names,
+        driver="GPKG",
+        geometry_type="Polygon",
+        crs=crs,
+    )
 
 
 SQUARE = shapely.box(-50, 70, -49, 71)
@@ -124,8 +131,13 @@ def test_chart_without_crs(tmp_path):
 def test_self_intersecting_polygons_are_repaired_and_counted(tmp_path):
     bowtie = shapely.Polygon([(-50, 70), (-49, 71), (-49, 70), (-50, 71)])
     path = tmp_path / "chart.gpkg"
-    fields = {"CT": ["92", "92"], "CA": ["-9"] * 2, "SA": ["95"] * 2, "FA": ["03"] * 2,
-              "POLY_TYPE": ["I", "I"]}  # fmt: skip
+    fields = {
+        "CT": ["92", "92"],
+        "CA": ["-9"] * 2,
+        "SA": ["95"] * 2,
+        "FA": ["03"] * 2,
+        "POLY_TYPE": ["I", "I"],
+    }
     write_gpkg(path, fields, [SQUARE, bowtie])
     chart = read_chart(path)
     assert chart.n_repaired == 1
@@ -149,15 +161,20 @@ def test_chart_on_a_scene_grid_through_its_tie_points(charts_dir):
     centre = shapely.Point(biggest.exterior.coords[0])  # on its edge: several classes around
     (cx,), (cy,) = to_lonlat("EPSG:4326", "EPSG:3413", [centre.x], [centre.y])
     x0, y0 = cx - 80 * 250, cy + 80 * 200  # the scene's first pixel
-    lon, lat = to_lonlat("EPSG:3413", "EPSG:4326", (x0 + 80 * cols).ravel().tolist(),
-                         (y0 - 80 * rows).ravel().tolist())  # fmt: skip
+    lon, lat = to_lonlat(
+        "EPSG:3413",
+        "EPSG:4326",
+        (x0 + 80 * cols).ravel().tolist(),
+        (y0 - 80 * rows).ravel().tolist(),
+    )
     lat, lon = np.reshape(lat, rows.shape), np.reshape(lon, rows.shape)
     charts = chart_on_scene(chart, lat, lon, shape, step=10)
     assert charts["SIC"].shape == (40, 50)
     x, y = pixel_xy(lat, lon, shape, step=10)
     np.testing.assert_allclose(x[0, :3], x0 + 80 * np.array([0, 10, 20]), atol=1.0)
-    points = shapely.points(*to_lonlat("EPSG:3413", "EPSG:4326", x.ravel().tolist(),
-                                       y.ravel().tolist()))  # fmt: skip
+    points = shapely.points(
+        *to_lonlat("EPSG:3413", "EPSG:4326", x.ravel().tolist(), y.ravel().tolist())
+    )
     tree = shapely.STRtree(chart.geometries)
     inside, polygon = tree.query(points, predicate="within")
     expected = np.full(points.size, MASK, dtype=np.uint8)

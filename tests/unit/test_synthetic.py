@@ -127,8 +127,9 @@ def test_old_ice_is_brighter_than_first_year_ice_in_hv(pooled):
 def scene_means(tmp_path, wind):
     """Median HH of water and of 10/10 ice at matched incidence (30-40°), and mean TB 36.5H of
     2 km cells wholly water or wholly 10/10 ice."""
-    path = synthesize(tmp_path / f"w{wind}.nc",
-                      SynthConfig(lines=300, samples=300, seed=10, wind_speed=wind))  # fmt: skip
+    path = synthesize(
+        tmp_path / f"w{wind}.nc", SynthConfig(lines=300, samples=300, seed=10, wind_speed=wind)
+    )
     with open_scene(path) as scene:
         valid = scene.valid_sar()
         sic = scene.read_chart("SIC")
@@ -175,8 +176,14 @@ def test_statistics_match_the_real_dataset_file(real_data):
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "core", *args], capture_output=True, text=True,
-                          cwd=REPO_ROOT, check=False, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=False,
+        timeout=120,
+    )
 
 
 def test_cli_synth_and_info(tmp_path):

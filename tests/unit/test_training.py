@@ -27,9 +27,13 @@ from training.patches import PatchSampler, augment
 
 
 def smoke_config(folder: Path, **changes) -> TrainConfig:
-    config = replace(PRESETS["smoke"], train_scenes=str(folder / "train"),
-                     val_scenes=str(folder / "val"), cache_dir=str(folder / "cache"),
-                     out_dir=str(folder / "run"))  # fmt: skip
+    config = replace(
+        PRESETS["smoke"],
+        train_scenes=str(folder / "train"),
+        val_scenes=str(folder / "val"),
+        cache_dir=str(folder / "cache"),
+        out_dir=str(folder / "run"),
+    )
     return replace(config, **changes)
 
 
@@ -59,8 +63,9 @@ def test_smoke_training_exports_a_bundle_core_runs(smoke_data, tmp_path, medium_
     rows = (run / "log.csv").read_text().splitlines()
     assert len(rows) == 3 and rows[0].startswith("epoch,step,loss")
     assert list((run / "tensorboard").glob("events.out.tfevents.*"))
-    out = run_prediction(medium_scene, tmp_path / "pred",
-                         PredictParams(weights=result.bundle, sar_layers=False))  # fmt: skip
+    out = run_prediction(
+        medium_scene, tmp_path / "pred", PredictParams(weights=result.bundle, sar_layers=False)
+    )
     assert (out.folder / "sic.tif").is_file()
 
 
@@ -73,8 +78,15 @@ def _scene(h: int, w: int, seed: int) -> CachedScene:
 
 
 def test_patches_are_labelled_and_augmentations_keep_inputs_on_their_labels():
-    config = replace(PRESETS["smoke"], channels=("a", "b", "c"), patch_size=24, batch_size=16,
-                     rotation_prob=1.0, scale_prob=1.0, cutmix_prob=1.0)  # fmt: skip
+    config = replace(
+        PRESETS["smoke"],
+        channels=("a", "b", "c"),
+        patch_size=24,
+        batch_size=16,
+        rotation_prob=1.0,
+        scale_prob=1.0,
+        cutmix_prob=1.0,
+    )
     sampler = PatchSampler([_scene(60, 70, 1), _scene(50, 90, 2)], config, torch.device("cpu"))
     batch = sampler.batch(torch.Generator().manual_seed(0))
     assert batch.x.shape == (16, 3, 24, 24) and batch.y.shape == (16, 3, 24, 24)
@@ -92,16 +104,18 @@ def test_processes_share_one_global_batch():
     config = replace(PRESETS["smoke"], channels=("a", "b", "c"), patch_size=16, batch_size=8)
     sampler = PatchSampler([_scene(40, 50, 3)], config, torch.device("cpu"))
     whole = sampler.batch(torch.Generator().manual_seed(5))
-    halves = [sampler.batch(torch.Generator().manual_seed(5), slice(i * 4, i * 4 + 4))
-              for i in range(2)]  # fmt: skip
+    halves = [
+        sampler.batch(torch.Generator().manual_seed(5), slice(i * 4, i * 4 + 4)) for i in range(2)
+    ]
     assert torch.equal(torch.cat([h.x for h in halves]), whole.x)
 
 
 def test_unscaled_patches_stay_unscaled_unless_the_reference_quirk_is_asked_for():
     x = torch.arange(16.0).reshape(1, 1, 4, 4)
     y = torch.zeros(1, 3, 4, 4, dtype=torch.long)
-    plain = replace(PRESETS["smoke"], hflip_prob=0, vflip_prob=0, rotation_prob=0, scale_prob=0,
-                    cutmix_prob=0)  # fmt: skip
+    plain = replace(
+        PRESETS["smoke"], hflip_prob=0, vflip_prob=0, rotation_prob=0, scale_prob=0, cutmix_prob=0
+    )
     same, _ = augment(x, y, plain, torch.Generator().manual_seed(0))
     assert torch.equal(same, x)
     zoomed, _ = augment(x, y, replace(plain, scale_otherwise=1.5), torch.Generator().manual_seed(0))
@@ -113,8 +127,9 @@ def test_loss_ignores_unlabelled_pixels_and_weights_the_tasks():
 
     y = torch.full((1, 3, 2, 2), 255, dtype=torch.long)
     y[0, :, 0, 0] = torch.tensor([4, 1, 2])
-    out = Outputs(sic=torch.full((1, 2, 2), 6.0), sod=torch.zeros(1, 6, 2, 2),
-                  floe=torch.zeros(1, 7, 2, 2))  # fmt: skip
+    out = Outputs(
+        sic=torch.full((1, 2, 2), 6.0), sod=torch.zeros(1, 6, 2, 2), floe=torch.zeros(1, 7, 2, 2)
+    )
     loss, parts = total_loss(out, y, (1.0, 3.0, 3.0))
     assert parts["SIC"] == pytest.approx(4.0)  # (6 - 4)², one labelled pixel
     assert parts["SOD"] == pytest.approx(np.log(6)) and parts["FLOE"] == pytest.approx(np.log(7))
@@ -145,8 +160,15 @@ def test_bad_data_fails_before_training(smoke_data, tmp_path):
         with netCDF4.Dataset(target, "a") as ds:
             ds.renameVariable("btemp_6_9h", "something_else")
     with pytest.raises(DataError, match=r"missing the variable.*btemp_6_9h"):
-        train(config_in(smoke_data, tmp_path / "d", train_scenes=str(lacking), channels=channels,
-                        cache_dir=str(tmp_path / "e")))  # fmt: skip
+        train(
+            config_in(
+                smoke_data,
+                tmp_path / "d",
+                train_scenes=str(lacking),
+                channels=channels,
+                cache_dir=str(tmp_path / "e"),
+            )
+        )
     assert not (tmp_path / "d" / "checkpoint").exists()
 
 
@@ -162,12 +184,18 @@ def _final_model(run: Path) -> dict:
 
 def test_a_killed_run_resumes_to_the_same_result(smoke_data, tmp_path):
     config = config_in(smoke_data, tmp_path / "whole", epochs=3, epoch_len=6, checkpoint_every=2)
-    subprocess.run(_command(config, tmp_path / "a.json"), cwd=REPO_ROOT, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        _command(config, tmp_path / "a.json"), cwd=REPO_ROOT, check=True, capture_output=True
+    )
     killed = replace(config, out_dir=str(tmp_path / "killed"))
     command = _command(killed, tmp_path / "b.json")
-    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     state = tmp_path / "killed" / "checkpoint" / "state.json"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -189,17 +217,40 @@ def test_a_killed_run_resumes_to_the_same_result(smoke_data, tmp_path):
 
 
 def test_two_gloo_processes_match_one_process_with_the_same_global_batch(smoke_data, tmp_path):
-    config = config_in(smoke_data, tmp_path / "one", epochs=1, epoch_len=4, batch_size=4,
-                       hflip_prob=0, vflip_prob=0, rotation_prob=0, scale_prob=0,
-                       cutmix_prob=0, device="cpu")  # fmt: skip
-    subprocess.run(_command(config, tmp_path / "one.json"), cwd=REPO_ROOT, check=True,
-                   capture_output=True)  # fmt: skip
+    config = config_in(
+        smoke_data,
+        tmp_path / "one",
+        epochs=1,
+        epoch_len=4,
+        batch_size=4,
+        hflip_prob=0,
+        vflip_prob=0,
+        rotation_prob=0,
+        scale_prob=0,
+        cutmix_prob=0,
+        device="cpu",
+    )
+    subprocess.run(
+        _command(config, tmp_path / "one.json"), cwd=REPO_ROOT, check=True, capture_output=True
+    )
     two = replace(config, out_dir=str(tmp_path / "two"))
     command = _command(two, tmp_path / "two.json")
-    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-                "--nproc_per_node=2", "-m", *command[2:]]  # fmt: skip
-    done = subprocess.run(torchrun, cwd=REPO_ROOT, capture_output=True, text=True,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # fmt: skip
+    torchrun = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node=2",
+        "-m",
+        *command[2:],
+    ]
+    done = subprocess.run(
+        torchrun,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "2 process(es)" in done.stdout
     torch.manual_seed(config.seed)  # both runs start from this initialisation
@@ -218,10 +269,22 @@ def test_two_gloo_processes_match_one_process_with_the_same_global_batch(smoke_d
 def test_evaluate_writes_the_official_submission_format(smoke_data, tmp_path):
     result = train(config_in(smoke_data, tmp_path / "run"), log=lambda _: None)
     out = subprocess.run(
-        [sys.executable, "-m", "training", "evaluate", str(Path(smoke_data, "val")),
-         "--weights", str(result.bundle), "--submission", str(tmp_path / "upload.nc")],
-        cwd=REPO_ROOT, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "training",
+            "evaluate",
+            str(Path(smoke_data, "val")),
+            "--weights",
+            str(result.bundle),
+            "--submission",
+            str(tmp_path / "upload.nc"),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "ALL (pooled)" in out.stdout
     scene = next(Path(smoke_data, "val").glob("*_prep.nc"))
     name = scene.name[:19]
