@@ -37,8 +37,8 @@ class DraftResult:
     def summary(self) -> str:
         """What the analyst gets, in a line."""
         return (
-            f"{self.n_polygons} polygons, the smallest {self.smallest_km2:,.0f} km², median "
-            f"{self.median_km2:,.0f} km² (minimum area {self.min_area_km2:g} km², smoothing "
+            f"{self.n_polygons} polygons, the smallest {_km2(self.smallest_km2)}, median "
+            f"{_km2(self.median_km2)} (minimum area {self.min_area_km2:g} km², smoothing "
             f"{self.smoothing_m:g} m), in {self.files[0]}"
         )
 
@@ -49,6 +49,10 @@ class DraftResult:
             f"Read back onto the prediction grid, the chart gives the predicted class on {agree} "
             "of valid cells."
         )
+
+
+def _km2(area: float) -> str:
+    return f"{area:.1f} km²" if area < 10 else f"{area:,.0f} km²"
 
 
 def agreement(run: RunCharts, chart_path: Path) -> dict[str, float]:

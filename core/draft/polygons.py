@@ -102,7 +102,8 @@ def _polygons(
             by_region[region].append(i)
     pinned = np.zeros(len(arcs), dtype=bool)
     while True:
-        smoothed, fallen = smooth_arcs(world, tolerance, pinned)
+        half_cell = abs(run.transform.a) / 2
+        smoothed, fallen = smooth_arcs(world, tolerance, pinned, finest=half_cell)
         faces, whole = _faces(lines(smoothed), by_region)
         if whole.all():
             return faces, fallen + int(pinned.sum())

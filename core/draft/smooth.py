@@ -4,7 +4,7 @@ Each arc is first simplified (Douglas-Peucker: no vertex of the cell staircase l
 than the tolerance from the result), then rounded by corner cutting (Chaikin), which moves the
 line by at most a quarter of a segment and never more than the tolerance from a corner. The end
 nodes never move, so arcs still meet where they met. Where a smoothed arc would cross or touch
-another arc, or itself, it falls back to its simplified form, then to its cell edges, which
+another arc, or itself, it falls back to smaller tolerances, then to its cell edges, which
 cross nothing: the rebuilt polygons always tile.
 """
 
@@ -94,17 +94,30 @@ def lines(arcs: list[np.ndarray]) -> np.ndarray:
 
 
 def smooth_arcs(
-    arcs: list[np.ndarray], tolerance: float, pinned: np.ndarray | None = None
+    arcs: list[np.ndarray],
+    tolerance: float,
+    pinned: np.ndarray | None = None,
+    finest: float = 0.0,
 ) -> tuple[list[np.ndarray], int]:
     """Smoothed copies of ``arcs`` ((n, 2) map coordinates), the ``pinned`` ones left as they
-    are, and how many arcs had to fall back to a less smoothed form."""
+    are, and how many arcs had to fall back to a less smoothed form.
+
+    An arc that conflicts steps down through halved tolerances (not below ``finest``, e.g.
+    half a grid cell, which still cuts single-cell stairs) before it keeps its cell edges: a
+    narrow strip still loses its staircase where its two sides cannot take the full tolerance.
+    """
     if tolerance <= 0 or not arcs:
         return list(arcs), 0
-    candidates = []
-    for points in arcs:
-        simple = douglas_peucker(points, tolerance)
-        candidates.append((points, simple, chaikin(simple, tolerance)))
-    level = np.full(len(arcs), 2)
+    steps = [tolerance]
+    while finest > 0 and steps[-1] / 2 >= finest:
+        steps.append(steps[-1] / 2)
+    if finest > 0 and steps[-1] > finest:
+        steps.append(finest)
+    candidates = [
+        [points, *(chaikin(douglas_peucker(points, t), t) for t in reversed(steps))]
+        for points in arcs
+    ]
+    level = np.full(len(arcs), len(steps))
     if pinned is not None:
         level[pinned] = 0
     ends = np.array([shapely.MultiPoint(p[[0, -1]]) for p in arcs], dtype=object)

@@ -12,10 +12,12 @@ from qgis.core import (
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsRasterLayer,
+    QgsRenderContext,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtXml import QDomDocument
 
 from core.draft.make import draft_chart
 from core.draft.params import DraftParams
@@ -136,15 +138,26 @@ def test_egg_labels_come_from_the_sigrid_codes(qgis_app, draft_gpkg):
         assert lines[2] == ("X" if fa == "99" else str(int(fa) if fa != "10" else 9))
 
 
-@pytest.mark.parametrize("style", [name for name, _, _ in chart_styles()])
-def test_each_draft_style_renders(qgis_app, draft_gpkg, style):
-    layer = QgsVectorLayer(f"{draft_gpkg}|layername=draft_chart", "Draft", "ogr")
-    qml = dict((name, text) for name, _, text in chart_styles())[style]
-    path = SHOTS / "style.qml"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path.write_text(qml, encoding="utf-8")
-    message, ok = layer.loadNamedStyle(str(path))
+def _apply(layer, qml: str) -> None:
+    """Apply QML text. Not ``loadNamedStyle``: on a GeoPackage with a default style in its
+    ``layer_styles`` QGIS loads that default instead of the file it is given."""
+    document = QDomDocument()
+    assert document.setContent(qml)
+    ok, message = layer.importNamedStyle(document)
     assert ok, message
+
+
+@pytest.mark.parametrize("style", [name for name, _, _ in chart_styles()])
+def test_each_stored_style_renders_as_named(qgis_app, draft_gpkg, style):
+    """Every style as the analyst picks it from the GeoPackage (Load Style → From database)."""
+    layer = QgsVectorLayer(f"{draft_gpkg}|layername=draft_chart", "Draft", "ogr")
+    _, ids, names, _, _ = layer.listStylesInDatabase()
+    qml, error = layer.getStyleFromDatabase(ids[names.index(style)])
+    assert qml, error
+    _apply(layer, qml)
+    assert layer.labelsEnabled()
+    fills = {s.symbolLayer(0).brushStyle() for s in layer.renderer().symbols(QgsRenderContext())}
+    assert (fills == {Qt.NoBrush}) == style.startswith("Outline")
     image = _render([layer], layer.extent(), "draft_" + style.split()[0].lower())
-    centre = QColor(image.pixel(450, 450)).getRgb()[:3]
-    assert centre != (40, 40, 40)  # something drawn over the background
+    drawn = {QColor(image.pixel(x, y)).getRgb()[:3] for x in range(0, 900, 30) for y in (450,)}
+    assert drawn - {(40, 40, 40)}  # something drawn over the background
