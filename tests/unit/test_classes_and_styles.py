@@ -143,3 +143,36 @@ def test_polygon_style_categories_match_the_table(name):
         assert tuple(map(int, re.split(",", fill)[:3])) == ice_class.colour
     last = renderer.findall("categories/category")[-1]
     assert int(last.get("value")) == MASK
+
+
+COLOUR_DOC = REPO_ROOT.parent / "shared" / "docs" / "ice-chart-colours.md"
+
+
+def _doc_colours() -> dict[str, tuple[int, int, int]]:
+    if not COLOUR_DOC.is_file():
+        pytest.skip(f"{COLOUR_DOC.name} is not beside the repository (../shared/docs)")
+    rows = re.findall(r"^\| (.+?) \| (\d+),(\d+),(\d+) \|$", COLOUR_DOC.read_text(), re.M)
+    # The document writes ranges with an en dash; the legends use a plain hyphen.
+    return {name.replace("\u2013", "-"): (int(r), int(g), int(b)) for name, r, g, b in rows}
+
+
+def test_every_wmo_legend_colour_is_the_documented_one():
+    from core.icechart.qml import WMO_CONCENTRATION
+
+    doc = _doc_colours()
+    documented = {
+        "Ice free": doc["ice free"],
+        "Open water (< 1/10)": doc["< 1/10 (open water)"],
+        "Very open drift ice (1-3/10)": doc["1-3/10"],
+        "Open drift ice (4-6/10)": doc["4-6/10"],
+        "Close drift ice (7-8/10)": doc["7-8/10"],
+        "Very close drift ice (9-10/10)": doc["9-10/10"],
+        "Fast ice": doc["fast ice"],
+    }
+    assert {c.label: c.colour for c in WMO_CONCENTRATION} == documented
+    stages = {c.value: c.colour for c in SOD.classes}
+    assert stages[1] == doc["new ice"]
+    assert stages[2] == doc["grey ice"]  # young ice: the grey-ice purple (docs/charts.md)
+    assert stages[3] == doc["thin first-year"]
+    assert stages[4] == doc["thick first-year"]
+    assert stages[5] == doc["old ice"]
