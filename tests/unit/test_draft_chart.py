@@ -110,6 +110,13 @@ def test_small_polygons_survive_only_where_nothing_borders_them(bundled_run):
     assert len(coarse) < len(build_draft(run, DraftParams(min_area_km2=0.0)))
 
 
+def test_a_minimum_area_beyond_the_scene_leaves_one_polygon_per_connected_area(bundled_run):
+    run = read_run(bundled_run)
+    chart = build_draft(run, DraftParams(min_area_km2=1e9))
+    assert len(np.unique(chart.fields["SIC_CLASS"])) == 1  # the most common class
+    assert len(chart) == len(shapely.get_parts(shapely.union_all(chart.geometries)))
+
+
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0, "10"])
 @pytest.mark.parametrize("name", ["min_area_km2", "simplify_m"])
 def test_settings_refuse_what_is_not_a_size(name, value):
