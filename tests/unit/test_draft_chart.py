@@ -180,3 +180,12 @@ def test_cli_writes_the_chart_and_reports_agreement(bundled_run, tmp_path, capsy
         agreement(read_run(bundled_run), out)
         == draft_chart(bundled_run, tmp_path / "again.gpkg", DraftParams()).agreement
     )
+
+
+def test_a_chart_that_keeps_little_of_the_prediction_says_so():
+    from core.draft.make import _low_agreement
+
+    assert _low_agreement({"SIC": 95.0, "SOD": 90.0, "FLOE": 85.0}) == []
+    (notice,) = _low_agreement({"SIC": 62.0, "SOD": 90.0, "FLOE": 70.4})
+    assert notice.kind == "low_agreement" and notice.level == "warning"
+    assert "SIC 62 %" in notice and "FLOE 70 %" in notice and "SOD" not in notice
