@@ -17,7 +17,7 @@ GRID = Affine(CELL, 0, 0, 0, -CELL, 0)
 def sharp_turns(polygons: np.ndarray) -> float:
     """Share of the polygons' vertices where the boundary turns by 60° or more."""
     turns = []
-    for ring in shapely.get_rings(polygons):
+    for ring in shapely.get_rings(shapely.get_parts(polygons)):
         xy = np.asarray(ring.coords)[:-1]
         a, b = xy - np.roll(xy, 1, axis=0), np.roll(xy, -1, axis=0) - xy
         cos = (a * b).sum(1) / np.hypot(*a.T) / np.hypot(*b.T)
