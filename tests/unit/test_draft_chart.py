@@ -178,9 +178,13 @@ def test_bad_input_gets_clear_messages(bundled_run, tmp_path):
 def test_cli_writes_the_chart_and_reports_agreement(bundled_run, tmp_path, capsys):
     out = tmp_path / "cli.gpkg"
     assert main(["chart", str(bundled_run), "--out", str(out)]) == 0
-    assert "polygons, the smallest" in capsys.readouterr().out and out.exists()
+    printed = capsys.readouterr().out
+    assert "polygons, the smallest" in printed and "Read back onto the prediction grid" in printed
+    assert out.exists()
     assert main(["chart", str(bundled_run), "--out", str(out)]) == 2  # no overwrite
     assert "already exists" in capsys.readouterr().err
+    assert main(["chart", str(bundled_run), "--out", str(out), "--simplify", "nan"]) == 2
+    assert "smoothing tolerance must be a finite number" in capsys.readouterr().err
     assert DEFAULT_MIN_AREA_KM2 == DraftParams().min_area_km2
     assert (
         agreement(read_run(bundled_run), out)
