@@ -8,6 +8,9 @@ import pytest
 import rasterio
 from affine import Affine
 from qgis.core import (
+    QgsExpression,
+    QgsExpressionContext,
+    QgsExpressionContextUtils,
     QgsLayerTreeLayer,
     QgsMapRendererParallelJob,
     QgsMapSettings,
@@ -116,8 +119,6 @@ def test_a_draft_offers_every_named_style_and_opens_in_wmo_sic(qgis_app, draft_g
 
 
 def test_egg_labels_come_from_the_sigrid_codes(qgis_app, draft_gpkg):
-    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
-
     layer = QgsVectorLayer(f"{draft_gpkg}|layername=draft_chart", "Draft", "ogr")
     expression = QgsExpression(layer.labeling().settings().fieldName)
     context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
@@ -161,3 +162,36 @@ def test_each_stored_style_renders_as_named(qgis_app, draft_gpkg, style):
     image = _render([layer], layer.extent(), "draft_" + style.split()[0].lower())
     drawn = {QColor(image.pixel(x, y)).getRgb()[:3] for x in range(0, 900, 30) for y in (450,)}
     assert drawn - {(40, 40, 40)}  # something drawn over the background
+
+
+DMI_CHART = "ice_charts/dmi/201304100920_CapeFarewell_RIC.shp"
+
+
+def test_an_official_dmi_chart_gets_wmo_classes_and_egg_labels(qgis_app, tmp_path):
+    """A real DMI chart decoded as the plugin styles official charts: range codes (CT 45 →
+    4-5), several partials (7• 7) and forms (3 2 1) in the eggs, every polygon in a WMO row."""
+    from core.icechart.export import write_decoded_chart
+    from core.icechart.sigrid import read_chart
+    from repo_paths import SHARED_REAL
+
+    source = SHARED_REAL / DMI_CHART
+    if not source.is_file():
+        pytest.skip(f"real reference data not found at {SHARED_REAL} (../shared/data/real)")
+    path = write_decoded_chart(read_chart(source), tmp_path / "dmi.gpkg")
+    layer = QgsVectorLayer(str(path), "DMI", "ogr")
+    _apply(layer, (STYLES / "sigrid_sic.qml").read_text(encoding="utf-8"))
+    context = QgsRenderContext()
+    renderer = layer.renderer()
+    renderer.startRender(context, layer.fields())
+    unstyled = [f.id() for f in layer.getFeatures() if not renderer.symbolsForFeature(f, context)]
+    renderer.stopRender(context)
+    assert unstyled == []
+    expression = QgsExpression(layer.labeling().settings().fieldName)
+    scope = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    eggs = []
+    for feature in layer.getFeatures():
+        scope.setFeature(feature)
+        eggs.append(expression.evaluate(scope))
+        assert not expression.hasEvalError(), expression.evalErrorString()
+    assert "4-5|7• 7|3 2 1" in eggs, eggs
+    _render([layer], layer.extent(), "dmi_chart_sic")
