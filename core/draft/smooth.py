@@ -73,13 +73,16 @@ def chaikin(points: np.ndarray, reach: float, passes: int = CHAIKIN_PASSES) -> n
     return points
 
 
-def _conflicts(lines: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Indices of arcs that touch another arc anywhere but at a shared end, or themselves."""
-    bad = set(np.flatnonzero(~shapely.is_simple(lines)).tolist())
+def _conflicts(lines: np.ndarray, ends: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
+    """Indices of arcs that touch another arc anywhere but at a shared end, or themselves;
+    with ``among``, only conflicts that involve those arcs (the others were checked before)."""
+    ask = np.arange(len(lines)) if among is None else among
+    bad = set(ask[~shapely.is_simple(lines[ask])].tolist())
     tree = shapely.STRtree(lines)
-    left, right = tree.query(lines, predicate="intersects")
-    pairs = left < right
-    left, right = left[pairs], right[pairs]
+    pairs = tree.query(lines[ask], predicate="intersects")
+    left, right = ask[pairs[0]], pairs[1]
+    keep = left != right
+    left, right = left[keep], right[keep]
     if left.size:
         shared = shapely.intersection(ends[left], ends[right])
         meet = shapely.intersection(lines[left], lines[right])
@@ -113,20 +116,30 @@ def smooth_arcs(
         steps.append(steps[-1] / 2)
     if finest > 0 and steps[-1] > finest:
         steps.append(finest)
-    candidates = [
-        [points, *(chaikin(douglas_peucker(points, t), t) for t in reversed(steps))]
-        for points in arcs
-    ]
+    ladder = [0.0, *reversed(steps)]  # level k smooths with ladder[k]; level 0 keeps the cells
+    made: dict[tuple[int, int], np.ndarray] = {}
+
+    def candidate(i: int, k: int) -> np.ndarray:
+        """Arc ``i`` at level ``k``, made only when asked for: most arcs never fall back."""
+        if k == 0:
+            return arcs[i]
+        if (i, k) not in made:
+            made[(i, k)] = chaikin(douglas_peucker(arcs[i], ladder[k]), ladder[k])
+        return made[(i, k)]
+
     level = np.full(len(arcs), len(steps))
     if pinned is not None:
         level[pinned] = 0
     ends = np.array([shapely.MultiPoint(p[[0, -1]]) for p in arcs], dtype=object)
     fallen = np.zeros(len(arcs), dtype=bool)
+    current = lines([candidate(i, int(level[i])) for i in range(len(arcs))])
+    changed = None  # the first pass checks every arc
     while True:
-        chosen = [candidates[i][level[i]] for i in range(len(arcs))]
-        bad = _conflicts(lines(chosen), ends)
+        bad = _conflicts(current, ends, changed)
         bad = bad[level[bad] > 0]
         if bad.size == 0:
-            return chosen, int(fallen.sum())
+            return [np.asarray(line.coords) for line in current], int(fallen.sum())
         level[bad] -= 1
         fallen[bad] = True
+        current[bad] = lines([candidate(int(i), int(level[i])) for i in bad])
+        changed = bad
