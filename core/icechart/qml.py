@@ -21,7 +21,7 @@ from html import escape
 from .classes import CHARTS, MASK, OPEN_WATER, RGB, SIC, ChartClasses
 
 QGIS_VERSION = "3.22.16-Białowieża"
-MASK_LABEL = "Land / no data / ambiguous"
+MASK_LABEL = "Undetermined, land or no data"  # the decoded class is MASK for all three
 MASK_OUTLINE = "160,160,160,255"
 
 # Decoded-class fields a styled SIGRID-3 layer carries (10 characters at most: shapefiles).
@@ -290,7 +290,7 @@ def polygon_qml(chart: ChartClasses, outline_only: bool = False) -> str:
     """Style of a SIGRID-3 polygon layer with decoded ``<CHART>_CLASS`` fields, egg-labelled.
 
     SIC: one rule per WMO concentration class (the egg codes tell ice free and fast ice);
-    SOD, FLOE: categorised on the decoded class. Land / no data is a grey outline."""
+    SOD, FLOE: categorised on the decoded class. Undetermined, land, no data: a grey outline."""
     field = CLASS_FIELDS[chart.chart]
     if chart.chart == "SIC":
         rules = [*_sic_rules(), (f'"{field}" = {MASK}', MASK_LABEL, (160, 160, 160))]

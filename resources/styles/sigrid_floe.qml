@@ -9,7 +9,7 @@
       <category render="true" value="4" symbol="4" label="Big floe (500 m-2 km)"/>
       <category render="true" value="5" symbol="5" label="Vast/giant floe (&gt;= 2 km)"/>
       <category render="true" value="6" symbol="6" label="Icebergs, growlers, bergy bits"/>
-      <category render="true" value="255" symbol="7" label="Land / no data / ambiguous"/>
+      <category render="true" value="255" symbol="7" label="Undetermined, land or no data"/>
     </categories>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

@@ -9,7 +9,7 @@
       <rule key="{SIC-4}" filter="&quot;SIC_CLASS&quot; &gt;= 7 AND &quot;SIC_CLASS&quot; &lt;= 8 AND NOT coalesce(to_int(nullif(trim(to_string(&quot;FA&quot;)), &#x27;&#x27;)) = 8, false)" symbol="4" label="Close drift ice (7-8/10)"/>
       <rule key="{SIC-5}" filter="&quot;SIC_CLASS&quot; &gt;= 9 AND &quot;SIC_CLASS&quot; &lt;= 10 AND NOT coalesce(to_int(nullif(trim(to_string(&quot;FA&quot;)), &#x27;&#x27;)) = 8, false)" symbol="5" label="Very close drift ice (9-10/10)"/>
       <rule key="{SIC-6}" filter="&quot;SIC_CLASS&quot; &gt;= 1 AND &quot;SIC_CLASS&quot; &lt;= 10 AND to_int(nullif(trim(to_string(&quot;FA&quot;)), &#x27;&#x27;)) = 8" symbol="6" label="Fast ice"/>
-      <rule key="{SIC-7}" filter="&quot;SIC_CLASS&quot; = 255" symbol="7" label="Land / no data / ambiguous"/>
+      <rule key="{SIC-7}" filter="&quot;SIC_CLASS&quot; = 255" symbol="7" label="Undetermined, land or no data"/>
     </rules>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">

@@ -8,7 +8,7 @@
       <category render="true" value="3" symbol="3" label="Thin first-year ice (30-70 cm)"/>
       <category render="true" value="4" symbol="4" label="Medium/thick first-year ice (&gt;= 70 cm)"/>
       <category render="true" value="5" symbol="5" label="Old ice"/>
-      <category render="true" value="255" symbol="6" label="Land / no data / ambiguous"/>
+      <category render="true" value="255" symbol="6" label="Undetermined, land or no data"/>
     </categories>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
