@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .draft.params import DEFAULT_MIN_AREA_KM2
+from .draft.params import DEFAULT_MIN_AREA_KM2, DEFAULT_SMOOTHING_M
 from .errors import SeaIceMapperError
 
 
@@ -130,7 +130,10 @@ def _parser() -> argparse.ArgumentParser:
         help=f"smallest polygon in km² (default {DEFAULT_MIN_AREA_KM2})",
     )
     chart.add_argument(
-        "--simplify", type=float, help="boundary tolerance in metres (default: half a grid cell)"
+        "--simplify",
+        type=float,
+        help=f"smoothing: how far a boundary may leave the cell edges, in metres (default "
+        f"{DEFAULT_SMOOTHING_M:g}; 0 keeps the cell edges)",
     )
     chart.add_argument("--crs", help="output CRS (default: the run's)")
     chart.add_argument("--shapefile", action="store_true", help="also write a shapefile")
@@ -235,6 +238,7 @@ def _chart(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())
+    print(result.details())
     return 0
 
 

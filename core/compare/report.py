@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..icechart.classes import CHART_NAMES, CHARTS
@@ -25,14 +27,21 @@ def render(
     title: str,
     source: str,
     comparison: Comparison,
-    warnings: list[str],
+    warnings: Sequence[str],  # Notices (or plain text, read as warnings)
     worst: list[tuple[int, float, int]],
     figures: list[str],
     layers: list[str],
+    share: float = 100.0,
 ) -> str:
     s = comparison.scores
-    parts = [f"# {title}", "", f"Reference: {source}. Cells compared: {comparison.n_cells}.", ""]
-    parts += [f"> **Warning:** {text}" for text in warnings]
+    parts = [
+        f"# {title}",
+        "",
+        f"Reference: {source}. Cells compared: {comparison.n_cells} ({share:.1f} % of the "
+        "scene's predicted cells).",
+        "",
+    ]
+    parts += [f"> **{getattr(w, 'level', 'warning').capitalize()}:** {w}" for w in warnings]
     parts += ["", "## Scores (AutoICE definitions)", ""]
     parts.append(
         _table(
@@ -63,7 +72,13 @@ def render(
             "",
         ]
     if worst:
-        parts += ["## Chart polygons the model disagrees with most", ""]
+        parts += [
+            "## Chart polygons the model disagrees with most",
+            "",
+            "Agreement counts only the predicted cells inside each polygon; the agreement layer "
+            "clips every polygon to the compared cells.",
+            "",
+        ]
         rows = [[str(fid), f"{agree:.1f}", str(cells)] for fid, agree, cells in worst]
         parts += [_table(["polygon (fid)", "agreement %", "cells"], rows), ""]
     if figures:

@@ -1,10 +1,9 @@
-"""Regions → simplified polygons that tile without gaps or overlaps, with SIGRID-3 attributes.
+"""Regions → generalised polygons that tile without gaps or overlaps, with SIGRID-3 attributes.
 
-Polygons come from the region raster (each region's cells, 4-connected), so neighbours share
-their boundaries exactly. Staircase edges are then smoothed with GEOS coverage simplification,
-which moves every shared edge once for both neighbours: the result stays a coverage (tested).
-Where that cannot run safely (an older GEOS in the QGIS process, see ``core.native``) the
-edges stay on the cell boundaries, with a warning.
+Regions are the prediction's homogeneous areas (4-connected cells of one SIC/SOD/FLOE key)
+after those under the minimum area joined a neighbour. Their boundaries are traced once as a
+network of arcs (``edges``), each arc smoothed with its end nodes fixed (``smooth``), and every
+polygon rebuilt from its own arcs: two neighbours share the very same line, on any GEOS.
 Attributes are the single-partial egg code of the region's classes (``icechart.encode``), the
 decoded classes for styling, the model's mean confidence per chart and the area.
 """
@@ -23,10 +22,11 @@ from rasterio.warp import transform as transform_xy
 from ..errors import RunFolderError
 from ..icechart.classes import CHART_NAMES
 from ..icechart.encode import encode
-from ..native import coverage_simplify_is_safe
 from ..output.runfolder import RunCharts
+from .edges import OUTSIDE, to_world, trace_arcs
 from .params import DraftParams
 from .regions import NO_REGION, merge_small_regions, region_keys, split_key
+from .smooth import lines, smooth_arcs
 
 
 @dataclass
@@ -35,23 +35,80 @@ class DraftChart:
     fields: dict[str, np.ndarray]  # column name → values, one per polygon
     crs: CRS
     seconds: dict[str, float] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.geometries)
 
 
-def _polygons(key: np.ndarray, run: RunCharts) -> tuple[np.ndarray, np.ndarray]:
-    """Cell-edge polygons of the regions, with a vertex at every cell corner on their edges.
-
-    GDAL drops collinear vertices per polygon, so two neighbours may split a shared edge
-    differently; GEOS coverage operations need shared edges vertex for vertex. All edges run
-    along cell boundaries, so segmentizing at the cell size restores exactly those corners.
-    """
+def _regions(key: np.ndarray, run: RunCharts) -> tuple[np.ndarray, np.ndarray]:
+    """Label raster of the regions (OUTSIDE where none) and each region's key."""
     found = list(shapes(key, mask=key != NO_REGION, connectivity=4, transform=run.transform))
-    geometries = np.array([shapely.geometry.shape(geojson) for geojson, _ in found], dtype=object)
-    geometries = shapely.segmentize(geometries, abs(run.transform.a))
-    return geometries, np.array([int(value) for _, value in found], dtype=np.int32)
+    values = np.array([int(value) for _, value in found], dtype=np.int32)
+    labels = rasterize(
+        ((geojson, i) for i, (geojson, _) in enumerate(found)),
+        out_shape=run.shape,
+        transform=run.transform,
+        fill=OUTSIDE,
+        dtype="int32",
+    )
+    return labels, values
+
+
+def _drop_isolated(
+    labels: np.ndarray, values: np.ndarray, min_pixels: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Regions still under the minimum after merging border no other region (a speck between
+    land and the scene's edge): an analyst would not chart them, so they are left out."""
+    counts = np.bincount(labels[labels != OUTSIDE], minlength=len(values))
+    keep = counts >= min_pixels
+    if keep.all() or not keep.any():
+        return labels, values
+    renumber = np.where(keep, np.cumsum(keep) - 1, OUTSIDE)
+    inside = labels != OUTSIDE
+    labels = labels.copy()
+    labels[inside] = renumber[labels[inside]]
+    return labels, values[keep]
+
+
+def _faces(arc_lines: np.ndarray, by_region: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each region's polygon from its own arcs, and whether every arc is on its boundary.
+
+    Polygonizing a region's arcs gives the region and the holes it encloses; the region is
+    the face with the largest outer ring. An arc missing from that face's boundary means a
+    smoothed neighbour swept past an island: the caller keeps that region's edges unsmoothed.
+    """
+    faces = np.empty(len(by_region), dtype=object)
+    whole = np.ones(len(by_region), dtype=bool)
+    for region, indices in enumerate(by_region):
+        own = arc_lines[indices]
+        parts = shapely.get_parts(shapely.polygonize(own))
+        shells = shapely.area(shapely.polygons(shapely.get_exterior_ring(parts)))
+        face = parts[int(np.argmax(shells))]
+        faces[region] = face
+        expected = float(shapely.length(own).sum())
+        whole[region] = abs(shapely.length(face) - expected) <= 1e-9 * max(expected, 1.0)
+    return faces, whole
+
+
+def _polygons(
+    labels: np.ndarray, n_regions: int, run: RunCharts, tolerance: float
+) -> tuple[np.ndarray, int]:
+    """Smoothed polygons of regions 0..n-1 and the number of arcs left less smoothed."""
+    arcs = trace_arcs(labels)
+    world = [to_world(arc.corners, run.transform) for arc in arcs]
+    by_region: list[list[int]] = [[] for _ in range(n_regions)]
+    for i, arc in enumerate(arcs):
+        for region in set(arc.regions) - {OUTSIDE}:
+            by_region[region].append(i)
+    pinned = np.zeros(len(arcs), dtype=bool)
+    while True:
+        half_cell = abs(run.transform.a) / 2
+        smoothed, fallen = smooth_arcs(world, tolerance, pinned, finest=half_cell)
+        faces, whole = _faces(lines(smoothed), by_region)
+        if whole.all():
+            return faces, fallen + int(pinned.sum())
+        for region in np.flatnonzero(~whole):
+            pinned[by_region[region]] = True
 
 
 def _mean_per_polygon(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -81,26 +138,11 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
             f"the prediction in {run.folder} has no valid pixel (all land or no data): there is "
             "nothing to chart."
         )
-    keys = merge_small_regions(keys, round(params.min_area_km2 / run.pixel_area_km2))
+    min_pixels = round(params.min_area_km2 / run.pixel_area_km2)
+    keys = merge_small_regions(keys, min_pixels)
+    labels, values = _drop_isolated(*_regions(keys, run), min_pixels)
     segmented = time.perf_counter()
-    raw, values = _polygons(keys, run)
-    index = rasterize(
-        ((g, i) for i, g in enumerate(raw)),
-        out_shape=run.shape,
-        transform=run.transform,
-        fill=-1,
-        dtype="int32",
-    )
-    half_cell = abs(run.transform.a) / 2  # smooths single-cell stairs, keeps the cells' classes
-    tolerance = params.simplify_m if params.simplify_m is not None else half_cell
-    geometries, warnings = raw, []
-    if tolerance > 0 and coverage_simplify_is_safe():
-        geometries = np.asarray(shapely.coverage_simplify(raw, tolerance))
-    elif tolerance > 0:
-        warnings.append(
-            f"The polygon edges follow the {2 * half_cell:.0f} m grid cells, unsmoothed: smoothing "
-            "needs GEOS 3.12 or newer, and this program runs an older GEOS (see docs/qgis.md)."
-        )
+    geometries, _ = _polygons(labels, len(values), run, params.smoothing_m)
     polygonised = time.perf_counter()
     sic, sod, floe = split_key(values)
     fields: dict[str, np.ndarray] = dict(encode(sic, sod, floe))
@@ -109,7 +151,7 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
     confidences = []
     for chart in CHART_NAMES:
         if chart in run.confidence:
-            mean = _mean_per_polygon(index, run.confidence[chart], len(raw))
+            mean = _mean_per_polygon(labels, run.confidence[chart], len(values))
             fields[f"{chart}_CONF"] = np.round(mean, 1)
             confidences.append(mean)
     if confidences:
@@ -124,4 +166,4 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
         "polygonising": polygonised - segmented,
         "attributes": time.perf_counter() - polygonised,
     }
-    return DraftChart(geometries, fields, crs, seconds, warnings)
+    return DraftChart(geometries, fields, crs, seconds)

@@ -39,10 +39,15 @@ def split_key(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def merge_small_regions(key: np.ndarray, min_pixels: int) -> np.ndarray:
     """Regions under ``min_pixels`` (4-connected) join their largest neighbour (GDAL sieve).
 
-    Pixels without a key stay out; a small region with no keyed neighbour survives.
+    Pixels without a key stay out; a small region with no keyed neighbour survives. A minimum
+    as large as all valid pixels together leaves the most common key everywhere (GDAL's sieve
+    cannot merge regions that are all below its threshold).
     """
     if min_pixels <= 1:
         return key
     valid = key != NO_REGION
+    if min_pixels >= valid.sum():
+        values, counts = np.unique(key[valid], return_counts=True)
+        return np.where(valid, values[np.argmax(counts)], NO_REGION).astype(np.int32)
     merged = sieve(key, size=int(min_pixels), mask=valid, connectivity=4)
     return np.where(valid, merged, NO_REGION).astype(np.int32)

@@ -1,9 +1,10 @@
 """Write a draft chart: a GeoPackage that carries its own QGIS styles, optionally a shapefile.
 
-The styles are the WMO polygon styles of ``icechart.qml`` (SIC by default, SOD and FLOE as
-alternatives), stored in the GeoPackage's ``layer_styles`` table the way QGIS stores them, so
-the layer opens styled in QGIS without any file beside it. A shapefile gets a ``.qml`` beside
-it instead, which QGIS also loads by default.
+The styles are those of ``icechart.qml.chart_styles`` (SIC by default, SOD, FLOE and an
+outline-only style for editing over SAR, each with egg-code labels), stored in the
+GeoPackage's ``layer_styles`` table the way QGIS stores them, so the layer opens styled in
+QGIS without any file beside it. A shapefile gets a ``.qml`` beside it instead, which QGIS
+also loads by default.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import shapely
 from ..icechart.classes import CHARTS
 from ..icechart.export import GPKG_OPTIONS, embed_styles
 from ..icechart.ogr import pyogrio
-from ..icechart.qml import polygon_qml
+from ..icechart.qml import chart_styles, polygon_qml
 from ..scene.writer import OutputExistsError, atomic_path
 from .polygons import DraftChart
 
@@ -64,12 +65,7 @@ def write_draft(
             crs=crs,
             dataset_options=GPKG_OPTIONS,
         )
-        # SIC first: the default style
-        styles = [
-            (f"{name} (WMO)", f"Draft chart coloured by {classes.title}", polygon_qml(classes))
-            for name, classes in CHARTS.items()
-        ]
-        embed_styles(tmp, LAYER, styles)
+        embed_styles(tmp, LAYER, chart_styles())  # SIC first: the default style
     written = [path]
     if shapefile:
         written += _write_shapefile(shp, wkb, values, names, crs)

@@ -5,9 +5,16 @@
       <rasterTransparency/>
       <rastershader>
         <colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0" minimumValue="0" maximumValue="100">
-          <item value="0" color="#a50026" alpha="255" label="0 %"/>
-          <item value="50" color="#fee08b" alpha="255" label="50 %"/>
-          <item value="100" color="#006837" alpha="255" label="100 %"/>
+        <colorramp type="gradient" name="[source]">
+          <prop k="color1" v="255,255,255,255"/>
+          <prop k="color2" v="37,37,37,255"/>
+          <prop k="discrete" v="0"/>
+          <prop k="rampType" v="gradient"/>
+          <prop k="stops" v="0.5;150,150,150,255"/>
+        </colorramp>
+          <item value="0" color="#ffffff" alpha="255" label="0 %"/>
+          <item value="50" color="#969696" alpha="255" label="50 %"/>
+          <item value="100" color="#252525" alpha="255" label="100 %"/>
         </colorrampshader>
       </rastershader>
     </rasterrenderer>

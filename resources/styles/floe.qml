@@ -23,7 +23,13 @@
           <paletteEntry value="5" color="#993404" alpha="255" label="Vast/giant floe (&gt;= 2 km)"/>
           <paletteEntry value="6" color="#7a0177" alpha="255" label="Icebergs, growlers, bergy bits"/>
       </colorPalette>
-      <colorramp type="randomcolors" name="[source]"/>
+      <colorramp type="gradient" name="[source]">
+        <prop k="color1" v="150,200,255,255"/>
+        <prop k="color2" v="122,1,119,255"/>
+        <prop k="discrete" v="1"/>
+        <prop k="rampType" v="gradient"/>
+        <prop k="stops" v="0.142857;255,237,160,255:0.285714;254,201,101,255:0.428571;253,141,60,255:0.571429;227,74,51,255:0.714286;153,52,4,255:0.857143;122,1,119,255"/>
+      </colorramp>
     </rasterrenderer>
     <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
     <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" colorizeRed="255" colorizeGreen="128" colorizeBlue="128" colorizeStrength="100"/>

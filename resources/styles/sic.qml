@@ -1,10 +1,7 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="3.22.16-Białowieża" styleCategories="AllStyleCategories">
   <pipe>
-    <provider>
-      <resampling enabled="false" zoomedInResamplingMethod="nearestNeighbour" zoomedOutResamplingMethod="nearestNeighbour" maxOversampling="2"/>
-    </provider>
-    <rasterrenderer type="paletted" band="1" opacity="1" alphaBand="-1" nodataColor="">
+    <rasterrenderer type="singlebandpseudocolor" band="1" classificationMin="0" classificationMax="100" opacity="1" alphaBand="-1" nodataColor="" gradient="BlackToWhite">
       <rasterTransparency/>
       <minMaxOrigin>
         <limits>None</limits>
@@ -14,20 +11,22 @@
         <cumulativeCutUpper>0.98</cumulativeCutUpper>
         <stdDevFactor>2</stdDevFactor>
       </minMaxOrigin>
-      <colorPalette>
-          <paletteEntry value="0" color="#96c8ff" alpha="255" label="Ice free / open water (0 %)"/>
-          <paletteEntry value="10" color="#8cffa0" alpha="255" label="1/10 (10 %)"/>
-          <paletteEntry value="20" color="#8cffa0" alpha="255" label="2/10 (20 %)"/>
-          <paletteEntry value="30" color="#8cffa0" alpha="255" label="3/10 (30 %)"/>
-          <paletteEntry value="40" color="#ffff00" alpha="255" label="4/10 (40 %)"/>
-          <paletteEntry value="50" color="#ffff00" alpha="255" label="5/10 (50 %)"/>
-          <paletteEntry value="60" color="#ffff00" alpha="255" label="6/10 (60 %)"/>
-          <paletteEntry value="70" color="#ff7d07" alpha="255" label="7/10 (70 %)"/>
-          <paletteEntry value="80" color="#ff7d07" alpha="255" label="8/10 (80 %)"/>
-          <paletteEntry value="90" color="#ff0000" alpha="255" label="9/10 (90 %)"/>
-          <paletteEntry value="100" color="#ff0000" alpha="255" label="10/10 (100 %)"/>
-      </colorPalette>
-      <colorramp type="randomcolors" name="[source]"/>
+      <rastershader>
+        <colorrampshader colorRampType="DISCRETE" classificationMode="2" clip="0" minimumValue="0" maximumValue="100" labelPrecision="0">
+      <colorramp type="gradient" name="[source]">
+        <prop k="color1" v="150,200,255,255"/>
+        <prop k="color2" v="255,0,0,255"/>
+        <prop k="discrete" v="1"/>
+        <prop k="rampType" v="gradient"/>
+        <prop k="stops" v="0.2;140,255,160,255:0.4;255,255,0,255:0.6;255,125,7,255:0.8;255,0,0,255"/>
+      </colorramp>
+          <item value="0" color="#96c8ff" alpha="255" label="Open water (&lt; 1/10)"/>
+          <item value="30" color="#8cffa0" alpha="255" label="Very open drift ice (1-3/10)"/>
+          <item value="60" color="#ffff00" alpha="255" label="Open drift ice (4-6/10)"/>
+          <item value="80" color="#ff7d07" alpha="255" label="Close drift ice (7-8/10)"/>
+          <item value="100" color="#ff0000" alpha="255" label="Very close drift ice (9-10/10)"/>
+        </colorrampshader>
+      </rastershader>
     </rasterrenderer>
     <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
     <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" colorizeRed="255" colorizeGreen="128" colorizeBlue="128" colorizeStrength="100"/>

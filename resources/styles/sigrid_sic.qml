@@ -1,157 +1,121 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis version="3.22.16-Białowieża" styleCategories="Symbology">
-  <renderer-v2 type="categorizedSymbol" attr="SIC_CLASS" symbollevels="0" enableorderby="0" forceraster="0">
-    <categories>
-      <category render="true" value="0" symbol="0" label="Ice free / open water (0 %)"/>
-      <category render="true" value="1" symbol="1" label="1/10 (10 %)"/>
-      <category render="true" value="2" symbol="2" label="2/10 (20 %)"/>
-      <category render="true" value="3" symbol="3" label="3/10 (30 %)"/>
-      <category render="true" value="4" symbol="4" label="4/10 (40 %)"/>
-      <category render="true" value="5" symbol="5" label="5/10 (50 %)"/>
-      <category render="true" value="6" symbol="6" label="6/10 (60 %)"/>
-      <category render="true" value="7" symbol="7" label="7/10 (70 %)"/>
-      <category render="true" value="8" symbol="8" label="8/10 (80 %)"/>
-      <category render="true" value="9" symbol="9" label="9/10 (90 %)"/>
-      <category render="true" value="10" symbol="10" label="10/10 (100 %)"/>
-      <category render="true" value="255" symbol="11" label="Land / no data / ambiguous"/>
-    </categories>
+<qgis version="3.22.16-Białowieża" styleCategories="Symbology|Labeling" labelsEnabled="1">
+  <renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">
+    <rules key="{root}">
+      <rule key="{SIC-0}" filter="&quot;SIC_CLASS&quot; = 0 AND to_int(nullif(trim(to_string(&quot;CT&quot;)), &#x27;&#x27;)) IN (0, 55, 98)" symbol="0" label="Ice free"/>
+      <rule key="{SIC-1}" filter="&quot;SIC_CLASS&quot; = 0 AND NOT coalesce(to_int(nullif(trim(to_string(&quot;CT&quot;)), &#x27;&#x27;)) IN (0, 55, 98), false)" symbol="1" label="Open water (&lt; 1/10)"/>
+      <rule key="{SIC-2}" filter="&quot;SIC_CLASS&quot; &gt;= 1 AND &quot;SIC_CLASS&quot; &lt;= 3 AND NOT coalesce(to_int(nullif(trim(to_string(&quot;FA&quot;)), &#x27;&#x27;)) = 8, false)" symbol="2" label="Very open drift ice (1-3/10)"/>
+      <rule key="{SIC-3}" filter="&quot;SIC_CLASS&quot; &gt;= 4 AND &quot;SIC_CLASS&quot; &lt;= 6 AND NOT coalesce(to_int(nullif(trim(to_string(&quot;FA&quot;)), &#x27;&#x27;)) = 8, false)" symbol="3" label="Open drift ice (4-6/10)"/>
+      <rule key="{SIC-4}" filter="&quot;SIC_CLASS&quot; &gt;= 7 AND &quot;SIC_CLASS&quot; &lt;= 8 AND NOT coalesce(to_int(nullif(trim(to_string(&quot;FA&quot;)), &#x27;&#x27;)) = 8, false)" symbol="4" label="Close drift ice (7-8/10)"/>
+      <rule key="{SIC-5}" filter="&quot;SIC_CLASS&quot; &gt;= 9 AND &quot;SIC_CLASS&quot; &lt;= 10 AND NOT coalesce(to_int(nullif(trim(to_string(&quot;FA&quot;)), &#x27;&#x27;)) = 8, false)" symbol="5" label="Very close drift ice (9-10/10)"/>
+      <rule key="{SIC-6}" filter="&quot;SIC_CLASS&quot; &gt;= 1 AND &quot;SIC_CLASS&quot; &lt;= 10 AND to_int(nullif(trim(to_string(&quot;FA&quot;)), &#x27;&#x27;)) = 8" symbol="6" label="Fast ice"/>
+      <rule key="{SIC-7}" filter="&quot;SIC_CLASS&quot; = 255" symbol="7" label="Undetermined, land or no data"/>
+    </rules>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="150,200,255,255"/>
+          <prop k="color" v="0,100,255,150"/>
           <prop k="style" v="solid"/>
           <prop k="outline_color" v="35,35,35,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.26"/>
           <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
+          <prop k="joinstyle" v="round"/>
         </layer>
       </symbol>
       <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="140,255,160,255"/>
+          <prop k="color" v="150,200,255,150"/>
           <prop k="style" v="solid"/>
           <prop k="outline_color" v="35,35,35,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.26"/>
           <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
+          <prop k="joinstyle" v="round"/>
         </layer>
       </symbol>
       <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="140,255,160,255"/>
+          <prop k="color" v="140,255,160,150"/>
           <prop k="style" v="solid"/>
           <prop k="outline_color" v="35,35,35,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.26"/>
           <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
+          <prop k="joinstyle" v="round"/>
         </layer>
       </symbol>
       <symbol type="fill" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="140,255,160,255"/>
+          <prop k="color" v="255,255,0,150"/>
           <prop k="style" v="solid"/>
           <prop k="outline_color" v="35,35,35,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.26"/>
           <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
+          <prop k="joinstyle" v="round"/>
         </layer>
       </symbol>
       <symbol type="fill" name="4" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="255,255,0,255"/>
+          <prop k="color" v="255,125,7,150"/>
           <prop k="style" v="solid"/>
           <prop k="outline_color" v="35,35,35,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.26"/>
           <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
+          <prop k="joinstyle" v="round"/>
         </layer>
       </symbol>
       <symbol type="fill" name="5" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="255,255,0,255"/>
+          <prop k="color" v="255,0,0,150"/>
           <prop k="style" v="solid"/>
           <prop k="outline_color" v="35,35,35,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.26"/>
           <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
+          <prop k="joinstyle" v="round"/>
         </layer>
       </symbol>
       <symbol type="fill" name="6" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="255,255,0,255"/>
+          <prop k="color" v="150,150,150,150"/>
           <prop k="style" v="solid"/>
           <prop k="outline_color" v="35,35,35,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.26"/>
           <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
+          <prop k="joinstyle" v="round"/>
         </layer>
       </symbol>
       <symbol type="fill" name="7" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="255,125,7,255"/>
-          <prop k="style" v="solid"/>
-          <prop k="outline_color" v="35,35,35,255"/>
-          <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.26"/>
-          <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
-        </layer>
-      </symbol>
-      <symbol type="fill" name="8" alpha="1" clip_to_extent="1" force_rhr="0">
-        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="255,125,7,255"/>
-          <prop k="style" v="solid"/>
-          <prop k="outline_color" v="35,35,35,255"/>
-          <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.26"/>
-          <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
-        </layer>
-      </symbol>
-      <symbol type="fill" name="9" alpha="1" clip_to_extent="1" force_rhr="0">
-        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="255,0,0,255"/>
-          <prop k="style" v="solid"/>
-          <prop k="outline_color" v="35,35,35,255"/>
-          <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.26"/>
-          <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
-        </layer>
-      </symbol>
-      <symbol type="fill" name="10" alpha="1" clip_to_extent="1" force_rhr="0">
-        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <prop k="color" v="255,0,0,255"/>
-          <prop k="style" v="solid"/>
-          <prop k="outline_color" v="35,35,35,255"/>
-          <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.26"/>
-          <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
-        </layer>
-      </symbol>
-      <symbol type="fill" name="11" alpha="1" clip_to_extent="1" force_rhr="0">
-        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <prop k="color" v="255,255,255,0"/>
-          <prop k="style" v="solid"/>
+          <prop k="style" v="no"/>
           <prop k="outline_color" v="160,160,160,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.26"/>
           <prop k="outline_width_unit" v="MM"/>
-          <prop k="joinstyle" v="bevel"/>
+          <prop k="joinstyle" v="round"/>
         </layer>
       </symbol>
     </symbols>
     <rotation/>
     <sizescale/>
   </renderer-v2>
+  <labeling type="simple">
+    <settings calloutType="simple">
+      <text-style fieldName="CASE WHEN upper(&quot;POLY_TYPE&quot;) = &#x27;I&#x27; THEN array_to_string(array_filter(array(with_variable(&#x27;c&#x27;, to_int(nullif(trim(to_string(&quot;CT&quot;)), &#x27;&#x27;)), CASE WHEN @c IS NULL OR @c &lt; 0 OR @c IN (0, 55, 98) THEN &#x27;&#x27; WHEN @c = 92 THEN &#x27;10&#x27; WHEN @c = 91 THEN &#x27;9+&#x27; WHEN @c IN (1, 2) THEN &#x27;&lt;1&#x27; WHEN @c = 81 THEN &#x27;8-10&#x27; WHEN @c = 99 THEN &#x27;X&#x27; WHEN @c % 10 = 0 THEN to_string(@c // 10) ELSE to_string(@c // 10) || &#x27;-&#x27; || to_string(@c % 10) END), trim(with_variable(&#x27;c&#x27;, to_int(nullif(trim(to_string(&quot;CA&quot;)), &#x27;&#x27;)), CASE WHEN @c IS NULL OR @c &lt; 0 OR @c IN (0, 55, 98) THEN &#x27;&#x27; WHEN @c = 92 THEN &#x27;10&#x27; WHEN @c = 91 THEN &#x27;9+&#x27; WHEN @c IN (1, 2) THEN &#x27;&lt;1&#x27; WHEN @c = 81 THEN &#x27;8-10&#x27; WHEN @c = 99 THEN &#x27;X&#x27; WHEN @c % 10 = 0 THEN to_string(@c // 10) ELSE to_string(@c // 10) || &#x27;-&#x27; || to_string(@c % 10) END) || &#x27; &#x27; || with_variable(&#x27;c&#x27;, to_int(nullif(trim(to_string(&quot;CB&quot;)), &#x27;&#x27;)), CASE WHEN @c IS NULL OR @c &lt; 0 OR @c IN (0, 55, 98) THEN &#x27;&#x27; WHEN @c = 92 THEN &#x27;10&#x27; WHEN @c = 91 THEN &#x27;9+&#x27; WHEN @c IN (1, 2) THEN &#x27;&lt;1&#x27; WHEN @c = 81 THEN &#x27;8-10&#x27; WHEN @c = 99 THEN &#x27;X&#x27; WHEN @c % 10 = 0 THEN to_string(@c // 10) ELSE to_string(@c // 10) || &#x27;-&#x27; || to_string(@c % 10) END) || &#x27; &#x27; || with_variable(&#x27;c&#x27;, to_int(nullif(trim(to_string(&quot;CC&quot;)), &#x27;&#x27;)), CASE WHEN @c IS NULL OR @c &lt; 0 OR @c IN (0, 55, 98) THEN &#x27;&#x27; WHEN @c = 92 THEN &#x27;10&#x27; WHEN @c = 91 THEN &#x27;9+&#x27; WHEN @c IN (1, 2) THEN &#x27;&lt;1&#x27; WHEN @c = 81 THEN &#x27;8-10&#x27; WHEN @c = 99 THEN &#x27;X&#x27; WHEN @c % 10 = 0 THEN to_string(@c // 10) ELSE to_string(@c // 10) || &#x27;-&#x27; || to_string(@c % 10) END)), trim(with_variable(&#x27;s&#x27;, to_int(nullif(trim(to_string(&quot;SA&quot;)), &#x27;&#x27;)), CASE WHEN @s IS NULL OR @s &lt; 81 THEN &#x27;&#x27; WHEN @s &lt;= 89 THEN to_string(@s - 80) WHEN @s = 91 THEN &#x27;1•&#x27; WHEN @s = 93 THEN &#x27;4•&#x27; WHEN @s = 95 THEN &#x27;7•&#x27; WHEN @s = 96 THEN &#x27;8•&#x27; WHEN @s = 97 THEN &#x27;9•&#x27; WHEN @s = 98 THEN &#x27;▲&#x27; ELSE &#x27;X&#x27; END) || &#x27; &#x27; || with_variable(&#x27;s&#x27;, to_int(nullif(trim(to_string(&quot;SB&quot;)), &#x27;&#x27;)), CASE WHEN @s IS NULL OR @s &lt; 81 THEN &#x27;&#x27; WHEN @s &lt;= 89 THEN to_string(@s - 80) WHEN @s = 91 THEN &#x27;1•&#x27; WHEN @s = 93 THEN &#x27;4•&#x27; WHEN @s = 95 THEN &#x27;7•&#x27; WHEN @s = 96 THEN &#x27;8•&#x27; WHEN @s = 97 THEN &#x27;9•&#x27; WHEN @s = 98 THEN &#x27;▲&#x27; ELSE &#x27;X&#x27; END) || &#x27; &#x27; || with_variable(&#x27;s&#x27;, to_int(nullif(trim(to_string(&quot;SC&quot;)), &#x27;&#x27;)), CASE WHEN @s IS NULL OR @s &lt; 81 THEN &#x27;&#x27; WHEN @s &lt;= 89 THEN to_string(@s - 80) WHEN @s = 91 THEN &#x27;1•&#x27; WHEN @s = 93 THEN &#x27;4•&#x27; WHEN @s = 95 THEN &#x27;7•&#x27; WHEN @s = 96 THEN &#x27;8•&#x27; WHEN @s = 97 THEN &#x27;9•&#x27; WHEN @s = 98 THEN &#x27;▲&#x27; ELSE &#x27;X&#x27; END)), trim(with_variable(&#x27;f&#x27;, to_int(nullif(trim(to_string(&quot;FA&quot;)), &#x27;&#x27;)), CASE WHEN @f IS NULL OR @f &lt; 0 THEN &#x27;&#x27; WHEN @f = 22 THEN &#x27;0&#x27; WHEN @f &gt;= 1 AND @f &lt;= 9 THEN to_string(@f) WHEN @f = 10 THEN &#x27;9&#x27; ELSE &#x27;X&#x27; END) || &#x27; &#x27; || with_variable(&#x27;f&#x27;, to_int(nullif(trim(to_string(&quot;FB&quot;)), &#x27;&#x27;)), CASE WHEN @f IS NULL OR @f &lt; 0 THEN &#x27;&#x27; WHEN @f = 22 THEN &#x27;0&#x27; WHEN @f &gt;= 1 AND @f &lt;= 9 THEN to_string(@f) WHEN @f = 10 THEN &#x27;9&#x27; ELSE &#x27;X&#x27; END) || &#x27; &#x27; || with_variable(&#x27;f&#x27;, to_int(nullif(trim(to_string(&quot;FC&quot;)), &#x27;&#x27;)), CASE WHEN @f IS NULL OR @f &lt; 0 THEN &#x27;&#x27; WHEN @f = 22 THEN &#x27;0&#x27; WHEN @f &gt;= 1 AND @f &lt;= 9 THEN to_string(@f) WHEN @f = 10 THEN &#x27;9&#x27; ELSE &#x27;X&#x27; END))), @element &lt;&gt; &#x27;&#x27;), &#x27;|&#x27;) ELSE &#x27;&#x27; END" isExpression="1" fontFamily="Sans Serif" fontSize="7" fontSizeUnit="Point" fontWeight="50" fontItalic="0" textColor="0,0,0,255" textOpacity="1" multilineHeight="1" allowHtml="0" namedStyle="Regular" previewBkgrdColor="255,255,255,255">
+        <text-buffer bufferDraw="0" bufferSize="0.5" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="1"/>
+        <background shapeDraw="1" shapeType="2" shapeSizeType="0" shapeSizeX="1.2" shapeSizeY="0.6" shapeSizeUnit="MM" shapeFillColor="255,255,255,235" shapeBorderColor="0,0,0,255" shapeBorderWidth="0.25" shapeBorderWidthUnit="MM" shapeOpacity="1" shapeJoinStyle="64" shapeRotationType="0" shapeRotation="0" shapeOffsetX="0" shapeOffsetY="0" shapeOffsetUnit="MM" shapeRadiiX="0" shapeRadiiY="0" shapeRadiiUnit="MM" shapeBlendMode="0"/>
+        <shadow shadowDraw="0"/>
+      </text-style>
+      <text-format wrapChar="|" multilineAlign="1" autoWrapLength="0" useMaxLineLengthForAutoWrap="1" formatNumbers="0" plussign="0" reverseDirectionSymbol="0" addDirectionSymbol="0" placeDirectionSymbol="0" leftDirectionSymbol="&lt;" rightDirectionSymbol="&gt;" decimals="3"/>
+      <placement placement="1" centroidInside="1" centroidWhole="0" fitInPolygonOnly="1" priority="5" dist="0" distUnits="MM" offsetType="0" quadOffset="4" xOffset="0" yOffset="0" offsetUnits="MM" repeatDistance="0" repeatDistanceUnits="MM" overrunDistance="0" overrunDistanceUnit="MM" maxCurvedCharAngleIn="25" maxCurvedCharAngleOut="-25" rotationAngle="0" preserveRotation="1" placementFlags="10" layerType="PolygonGeometry" polygonPlacementFlags="2"/>
+      <rendering obstacle="1" obstacleFactor="1" obstacleType="1" displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="0" limitNumLabels="0" maxNumLabels="2000" minFeatureSize="0" scaleVisibility="0" scaleMin="0" scaleMax="0" fontLimitPixelSize="0" fontMinPixelSize="3" fontMaxPixelSize="10000" zIndex="0" drawLabels="1" unplacedVisibility="0"/>
+    </settings>
+  </labeling>
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
 </qgis>

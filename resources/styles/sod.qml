@@ -22,7 +22,13 @@
           <paletteEntry value="4" color="#007800" alpha="255" label="Medium/thick first-year ice (&gt;= 70 cm)"/>
           <paletteEntry value="5" color="#b46432" alpha="255" label="Old ice"/>
       </colorPalette>
-      <colorramp type="randomcolors" name="[source]"/>
+      <colorramp type="gradient" name="[source]">
+        <prop k="color1" v="150,200,255,255"/>
+        <prop k="color2" v="180,100,50,255"/>
+        <prop k="discrete" v="1"/>
+        <prop k="rampType" v="gradient"/>
+        <prop k="stops" v="0.166667;240,210,250,255:0.333333;135,60,215,255:0.5;155,210,0,255:0.666667;0,120,0,255:0.833333;180,100,50,255"/>
+      </colorramp>
     </rasterrenderer>
     <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
     <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" colorizeRed="255" colorizeGreen="128" colorizeBlue="128" colorizeStrength="100"/>

@@ -7,8 +7,8 @@ from dock_helpers import choose, wait_for
 from qgis.core import (
     QgsMapRendererParallelJob,
     QgsMapSettings,
-    QgsPalettedRasterRenderer,
     QgsProject,
+    QgsSingleBandPseudoColorRenderer,
 )
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
@@ -34,9 +34,10 @@ def test_a_run_adds_one_styled_group_and_shows_the_device(
     assert names[0] == f"{scene} SIC predicted [%]" and names[-1] == f"{scene} SAR HV [dB]"
     assert f"{scene} SOD ice chart" in names
     sic = group.children()[0].layer()
-    assert isinstance(sic.renderer(), QgsPalettedRasterRenderer)
-    assert [c.color.getRgb()[:3] for c in sic.renderer().classes()] == [
-        c.colour for c in SIC.classes
+    assert isinstance(sic.renderer(), QgsSingleBandPseudoColorRenderer)  # WMO classes
+    items = sic.renderer().shader().rasterShaderFunction().colorRampItemList()
+    assert [i.color.getRgb()[:3] for i in items] == [
+        SIC.by_value(v).colour for v in (0, 3, 6, 8, 10)
     ]
     assert not group.findLayer(group.children()[3].layer()).isVisible()  # confidences off
     assert Path(sic.source()).parent.parent == tmp_path / "out"  # persistent, chosen folder

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes.util
 import importlib
-import json
 import subprocess
 import sys
 import textwrap
@@ -118,25 +117,3 @@ def test_source_build_pins_follow_requirements(plugins_folder, monkeypatch):
     pins = (REPO_ROOT / "requirements.txt").read_text().split()
     for _packages, pin in SOURCE_BUILDS.values():
         assert pin in pins
-
-
-def test_draft_keeps_cell_edges_instead_of_crashing_on_an_older_shared_geos(bundled_run, tmp_path):
-    """shapely's coverage_simplify segfaults where an older GEOS is shared (Debian's QGIS)."""
-    geos = ctypes.util.find_library("geos_c")
-    if geos and hasattr(ctypes.CDLL(geos), "GEOSCoverageSimplifyVW_r"):
-        pytest.skip("the system GEOS is 3.12 or newer: nothing to fall back from")
-    out = tmp_path / "draft.gpkg"
-    code = f"""
-        import json
-        from core.native import coverage_simplify_is_safe
-        from core.draft.make import draft_chart
-        from core.draft.params import DraftParams
-        result = draft_chart({str(bundled_run)!r}, {str(out)!r}, DraftParams(min_area_km2=0))
-        print(json.dumps([coverage_simplify_is_safe(), result.warnings, result.agreement]))
-    """
-    done = _python(code, "geos_c")
-    assert done.returncode == 0, done.stderr[-2000:]
-    safe, warnings, agreement = json.loads(done.stdout.splitlines()[-1])
-    assert not safe
-    assert len(warnings) == 1 and "unsmoothed" in warnings[0] and "GEOS 3.12" in warnings[0]
-    assert agreement == {"SIC": 100.0, "SOD": 100.0, "FLOE": 100.0}  # cell edges are exact
