@@ -73,6 +73,7 @@ class SeaIceMapperDock(QDockWidget):
         self.scene_checks: dict[str, tuple[str, bool]] = {}  # path -> the engine's (text, ok)
         self.diagnostics_task: EngineTask | None = None
         self.last_diagnostics = ""
+        self.last_report: tuple[str, str | None] = ("", None)  # the last message and its details
         self.started = 0.0
         self._build()
         self._show_settings()
@@ -458,6 +459,7 @@ class SeaIceMapperDock(QDockWidget):
         self._report(task.result["summary"], Qgis.MessageLevel.Success)
 
     def _report(self, text: str, level, details: str | None = None) -> None:
+        self.last_report = (text, details)
         self.status.setText(text)
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:

@@ -126,6 +126,10 @@ class EngineRun:
         self._events: queue.Queue = queue.Queue()
 
     @property
+    def argv(self) -> list[str]:
+        return engine_command(self.python or Path("<engine python>"), self.command, self.args)
+
+    @property
     def pid(self) -> int | None:
         return self.process.pid if self.process is not None else None
 
@@ -151,7 +155,7 @@ class EngineRun:
         if self.python is None:
             raise EngineNotSetUpError(NOT_SET_UP)
         self.process = subprocess.Popen(  # noqa: S603  # nosec B603
-            engine_command(self.python, self.command, self.args),
+            self.argv,
             cwd=str(PLUGIN_DIR),  # `-m core` finds the engine beside the plugin
             env=engine_environment(),
             stdin=subprocess.DEVNULL,

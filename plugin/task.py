@@ -44,9 +44,12 @@ class EngineTask(QgsTask):
     @property
     def details(self) -> str | None:
         """The engine's log, for a crash or a bug (not for an error the analyst can fix)."""
-        if self.outcome.crashed or self.outcome.bug:
-            return self.outcome.log or None
-        return None
+        if not (self.outcome.crashed or self.outcome.bug):
+            return None
+        command = " ".join(self.engine.argv)
+        status = self.outcome.returncode
+        log = self.outcome.log or "(the engine wrote nothing on stderr)"
+        return f"Command: {command}\nExit status: {status}\nEngine log (last lines):\n{log}"
 
     @property
     def cancelled(self) -> bool:

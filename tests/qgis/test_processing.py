@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import rasterio
+from conftest import ENGINE_PYTHON, ENGINE_PYTHON_ENV
 from qgis.core import QgsVectorLayer
 
-from conftest import ENGINE_PYTHON, ENGINE_PYTHON_ENV
 from core.icechart.classes import CHARTS
 
 DMI_CHART = "ice_charts/dmi/201304100920_CapeFarewell_RIC.shp"
