@@ -16,7 +16,9 @@ line: see core/engine/protocol.py.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +26,8 @@ from pathlib import Path
 from .draft.params import DEFAULT_MIN_AREA_KM2
 from .engine.protocol import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, JsonOutput, Output, run_command
 from .errors import SeaIceMapperError
+
+STANDBY_IDLE_S = 900.0  # a standby engine not used for this long exits (frees its memory)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -58,13 +62,14 @@ def _time(text: str) -> datetime:
 class _Parser(argparse.ArgumentParser):
     """In ``--json`` mode a usage error is an ``error`` event too, so the plugin can show it."""
 
-    json_errors = False
+    events: Output | None = None  # the JSON output of this process, once known
 
     def error(self, message: str):
-        if not self.json_errors:
+        if self.events is None:
             super().error(message)
-        JsonOutput().error("UsageError", f"{self.prog}: {message}")
-        sys.exit(EXIT_ERROR)
+        else:
+            self.events.error("UsageError", f"{self.prog}: {message}")
+            sys.exit(EXIT_ERROR)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -182,7 +187,49 @@ def _parser() -> argparse.ArgumentParser:
     style.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
     commands.add_parser("diagnostics", help="versions, compute devices and paths of the engine")
+
+    standby = commands.add_parser(
+        "standby",
+        help="import the engine's packages, then run the one command read from stdin",
+        description="How the QGIS plugin keeps an engine ready: this process imports torch and "
+        "the rest ahead of time, then reads one line from stdin, a JSON list of arguments "
+        '(e.g. ["predict", "scene.nc", "--out", "runs"]), runs that command and exits. It exits '
+        "quietly on end of input or after --idle seconds without a command.",
+    )
+    standby.add_argument("--idle", type=float, default=STANDBY_IDLE_S, help=argparse.SUPPRESS)
     return parser
+
+
+def _preload() -> None:
+    """Import what the commands need, so a standby engine starts its command at once."""
+    try:
+        from .compare import run as _compare_run  # noqa: F401
+        from .draft import make as _make  # noqa: F401
+        from .predict import batch as _batch  # noqa: F401
+    except ImportError:  # the command itself will say what is missing
+        pass
+
+
+def _standby(args: argparse.Namespace, out: Output) -> int:
+    _preload()
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(sys.stdin.readline()), daemon=True)
+    reader.start()
+    reader.join(args.idle)
+    if not lines or not lines[0].strip():
+        return EXIT_OK  # no command came: the plugin went away or did not need us
+    try:
+        argv = json.loads(lines[0])
+        if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
+            raise ValueError("not a list of strings")
+    except ValueError as error:
+        raise SeaIceMapperError(
+            f"standby: the command line on stdin is not a JSON list of arguments ({error})"
+        ) from None
+    if argv[0] == "standby":
+        raise SeaIceMapperError("standby: a standby engine cannot run another standby")
+    parsed = _parser().parse_args(argv)  # the output form stays this process's
+    return COMMANDS[parsed.command](parsed, out)
 
 
 def _synth(args: argparse.Namespace, out: Output) -> int:
@@ -355,12 +402,13 @@ COMMANDS = {
     "compare": _compare,
     "style-chart": _style_chart,
     "diagnostics": _diagnostics,
+    "standby": _standby,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _Parser.json_errors = "--json" in argv
+    out = JsonOutput() if "--json" in argv else Output()
+    _Parser.events = out if out.json else None
     args = _parser().parse_args(argv)
-    out = JsonOutput() if args.json else Output()
     return run_command(COMMANDS[args.command], args, out)

@@ -38,7 +38,7 @@ from ..core.engine.arguments import chart_arguments, compare_arguments, predict_
 from ..core.errors import SeaIceMapperError
 from ..core.output.contract import DRAFT_FILE
 from .diagnostics import diagnostics
-from .engine import NOT_SET_UP
+from .engine import NOT_SET_UP, Standby
 from .engine_env import engine_python
 from .layers import add_comparison_layers, add_draft_chart, add_run_layers
 from .settings import DEVICES, DockSettings
@@ -244,6 +244,7 @@ class SeaIceMapperDock(QDockWidget):
         Re-reads the engine interpreter, shows it, and enables what needs it.
         """
         python = engine_python()
+        Standby.prepare(python)  # imports torch & co. while the analyst picks a scene
         if python is None:
             self.engine_info.setText(NOT_SET_UP)
             self.engine_info.setStyleSheet("color: #b00020")
@@ -312,6 +313,7 @@ class SeaIceMapperDock(QDockWidget):
         for task in (self.task, self.follow_up, self.checking, self.diagnostics_task):
             if task is not None:
                 task.cancel()
+        Standby.stop()
 
     def _progress(self, value: float) -> None:
         self.progress.setValue(int(value))

@@ -109,14 +109,97 @@ def engine_command(python: Path, command: str, args: Sequence[str]) -> list[str]
     return [str(python), "-m", "core", "--json", command, *args]
 
 
+def _spawn(argv: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603  # nosec B603
+        argv,
+        cwd=str(PLUGIN_DIR),  # `-m core` finds the engine beside the plugin
+        env=engine_environment(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+    )
+
+
+class Standby:
+    """One engine process started ahead of time (``python -m core --json standby``): it has
+    imported torch and the rest while the analyst picked a scene, so the next command starts
+    at once. Each command uses it up; the next is started once that command has ended."""
+
+    _lock = threading.Lock()
+    _process: subprocess.Popen | None = None
+    _python: Path | None = None
+
+    @classmethod
+    def prepare(cls, python: Path | None = None) -> None:
+        """Start a standby engine for ``python`` (default: the configured one) if none is up."""
+        python = python or engine_python()
+        with cls._lock:
+            alive = cls._process is not None and cls._process.poll() is None
+            if alive and cls._python == python:
+                return
+            cls._stop_locked()
+            if python is None:
+                return
+            try:
+                cls._process = _spawn(engine_command(python, "standby", []))
+                cls._python = python
+            except OSError:  # the run itself will report it
+                cls._process = None
+
+    @classmethod
+    def take(cls, python: Path) -> subprocess.Popen | None:
+        """The standby process for ``python`` if one is alive (it is then the caller's)."""
+        with cls._lock:
+            process, cls._process = cls._process, None
+            if process is None:
+                return None
+            if process.poll() is None and cls._python == python:
+                return process
+            cls._end(process)
+            return None
+
+    @classmethod
+    def stop(cls) -> None:
+        """End the standby engine (the plugin is unloaded, or the engine changed)."""
+        with cls._lock:
+            cls._stop_locked()
+
+    @classmethod
+    def _stop_locked(cls) -> None:
+        if cls._process is not None:
+            cls._end(cls._process)
+        cls._process = None
+
+    @staticmethod
+    def _end(process: subprocess.Popen) -> None:
+        try:
+            if process.stdin is not None:
+                process.stdin.close()  # a standby exits at the end of its input
+            process.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait()
+
+
 Events = Callable[[dict[str, Any]], None]
 
 
 class EngineRun:
     """One engine process: start it, follow its events, cancel it, collect how it ended."""
 
-    def __init__(self, command: str, args: Sequence[str], python: Path | None = None) -> None:
+    def __init__(
+        self,
+        command: str,
+        args: Sequence[str],
+        python: Path | None = None,
+        standby: bool = False,
+    ) -> None:
         self.command = command
+        self.standby = standby  # use the standby engine, and prepare the next one afterwards
         self.args = [str(a) for a in args]
         self.python = python or engine_python()
         self.process: subprocess.Popen | None = None
@@ -154,21 +237,21 @@ class EngineRun:
     def start(self) -> None:
         if self.python is None:
             raise EngineNotSetUpError(NOT_SET_UP)
-        self.process = subprocess.Popen(  # noqa: S603  # nosec B603
-            self.argv,
-            cwd=str(PLUGIN_DIR),  # `-m core` finds the engine beside the plugin
-            env=engine_environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
+        process = Standby.take(self.python) if self.standby else None
+        if process is not None and process.stdin is not None:
+            try:  # the standby reads one JSON list of arguments, then runs it
+                process.stdin.write(json.dumps([self.command, *self.args]) + "\n")
+                process.stdin.close()
+            except OSError:  # it died meanwhile: start afresh
+                process = None
+        if process is None:
+            process = _spawn(self.argv)
+            if process.stdin is not None:
+                process.stdin.close()
+        self.process = process
         for target, stream in (
-            (self._read_stdout, self.process.stdout),
-            (self._read_stderr, self.process.stderr),
+            (self._read_stdout, process.stdout),
+            (self._read_stderr, process.stderr),
         ):
             threading.Thread(target=target, args=(stream,), daemon=True).start()
 
@@ -217,6 +300,8 @@ class EngineRun:
             if on_event is not None:
                 on_event(event)
         outcome.returncode = self.process.wait() if self.process is not None else None
+        if self.standby:
+            Standby.prepare(self.python)  # ready for the next command
         time.sleep(0.05)  # let the stderr reader catch the last lines
         outcome.log = "\n".join(self._stderr)
         if outcome.cancelled:

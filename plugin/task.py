@@ -26,9 +26,10 @@ class EngineTask(QgsTask):
         command: str,
         args: Sequence[str],
         on_finished: Callable[[EngineTask], None],
+        standby: bool = True,
     ) -> None:
         super().__init__(description, QgsTask.Flag.CanCancel)
-        self.engine = EngineRun(command, args)
+        self.engine = EngineRun(command, args, standby=standby)
         self.on_finished = on_finished
         self.stage = "starting"
         self.outcome = EngineOutcome(command)

@@ -27,7 +27,8 @@ def test_a_run_adds_one_styled_group_and_shows_the_device(
     assert not dock.run_button.isEnabled() and dock.cancel_button.isEnabled()
     wait_for(dock)
     assert dock.last_task.result is not None, dock.status.text()
-    assert dock.last_task.engine.python is not None  # it ran in the engine process
+    # It ran in the standby engine the dock had started ahead (torch already imported).
+    assert dock.last_task.engine.process.args[-1] == "standby"
     assert dock.ran_on.text() == "Ran on: CPU (cpu, float32)"
     root = QgsProject.instance().layerTreeRoot()
     [group] = root.children()

@@ -175,3 +175,32 @@ def test_diagnostics_names_the_engines_python_packages_and_devices():
 
 def test_run_file_name_is_the_contracts():
     assert RUN_FILE == "run.json"
+
+
+def standby(stdin: str, *extra: str) -> tuple[int, list[dict]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "core", "--json", "standby", *extra],
+        cwd=REPO_ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_a_standby_engine_runs_the_one_command_it_reads():
+    code, events = standby(json.dumps(["info", str(SCENE)]) + "\n")
+    assert code == 0
+    [result] = events
+    assert result["command"] == "info" and result["result"]["scenes"][0]["ok"]
+
+
+def test_a_standby_engine_exits_quietly_without_a_command_and_refuses_nonsense():
+    assert standby("") == (0, [])  # the plugin went away
+    assert standby("", "--idle", "0.5") == (0, [])
+    code, [error] = standby("info this\n")
+    assert code == 2 and "is not a JSON list of arguments" in error["message"]
+    code, [error] = standby(json.dumps(["predict"]) + "\n")
+    assert code == 2 and error["type"] == "UsageError"
