@@ -40,7 +40,7 @@ class EngineTask(QgsTask):
 
     @property
     def error(self) -> str | None:
-        return None if self.outcome.ok or self.outcome.cancelled else self.outcome.message()
+        return None if self.outcome.ok or self.cancelled else self.outcome.message()
 
     @property
     def details(self) -> str | None:
@@ -54,7 +54,8 @@ class EngineTask(QgsTask):
 
     @property
     def cancelled(self) -> bool:
-        return self.outcome.cancelled
+        """Cancelled while running, or before it started (QGIS then never calls ``run``)."""
+        return self.outcome.cancelled or (self.isCanceled() and self.outcome.result is None)
 
     def _event(self, event: dict[str, Any]) -> None:
         if event.get("event") == "stage":
