@@ -1,7 +1,7 @@
 """QGIS entry point of Sea Ice Mapper.
 
-QGIS imports this package and calls ``classFactory``. Everything else is imported lazily so
-that the plugin loads even when optional dependencies (torch, rasterio, ...) are missing.
+QGIS imports this package and calls ``classFactory``. The plugin is imported lazily; it never
+imports the engine's packages (torch, rasterio, ...): those run in a separate engine process.
 """
 
 

@@ -1,4 +1,4 @@
-"""Command line of the core: ``python -m core <command>``.
+"""Command line of the core: ``python -m core [--json] <command>``.
 
 Commands:
   synth OUT [--size LINESxSAMPLES] [--seed N] ...   write a synthetic ready-to-train scene
@@ -6,18 +6,28 @@ Commands:
   predict SCENE|FOLDER|LIST ... --out DIR           predict SIC/SOD/FLOE map layers
   chart RUN_DIR --out CHART.gpkg                    draft ice chart polygons from a prediction
   compare RUN_DIR [CHART] [--out DIR]               compare a prediction with an ice chart
+  style-chart CHART --out OUT.gpkg                  decode a SIGRID-3 chart's egg codes
+  diagnostics                                       versions, devices and paths of the engine
+
+With ``--json`` (how the QGIS plugin runs the engine) stdout carries only JSON events, one per
+line: see core/engine/protocol.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .draft.params import DEFAULT_MIN_AREA_KM2, DEFAULT_SMOOTHING_M
+from .engine.protocol import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, JsonOutput, Output, run_command
 from .errors import SeaIceMapperError
+
+STANDBY_IDLE_S = 900.0  # a standby engine not used for this long exits (frees its memory)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -49,11 +59,29 @@ def _time(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"time {text!r} is not YYYYmmddTHHMMSS") from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """In ``--json`` mode a usage error is an ``error`` event too, so the plugin can show it."""
+
+    events: Output | None = None  # the JSON output of this process, once known
+
+    def error(self, message: str):
+        if self.events is None:
+            super().error(message)
+        else:
+            self.events.error("UsageError", f"{self.prog}: {message}")
+            sys.exit(EXIT_ERROR)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m core",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="machine-readable: JSON events on stdout, one per line (for the QGIS plugin)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -152,10 +180,62 @@ def _parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--out", type=Path, help="output folder (default: RUN/compare_<chart>)")
     compare.add_argument("--overwrite", action="store_true", help="replace an earlier comparison")
+
+    style = commands.add_parser(
+        "style-chart",
+        help="decode a SIGRID-3 chart's egg codes into SIC/SOD/FLOE classes (GeoPackage)",
+    )
+    style.add_argument("chart", type=Path, help="SIGRID-3 shapefile or GeoPackage")
+    style.add_argument("--out", type=Path, required=True, help="output .gpkg")
+    style.add_argument("--overwrite", action="store_true", help="replace an existing file")
+
+    commands.add_parser("diagnostics", help="versions, compute devices and paths of the engine")
+
+    standby = commands.add_parser(
+        "standby",
+        help="import the engine's packages, then run the one command read from stdin",
+        description="How the QGIS plugin keeps an engine ready: this process imports torch and "
+        "the rest ahead of time, then reads one line from stdin, a JSON list of arguments "
+        '(e.g. ["predict", "scene.nc", "--out", "runs"]), runs that command and exits. It exits '
+        "quietly on end of input or after --idle seconds without a command.",
+    )
+    standby.add_argument("--idle", type=float, default=STANDBY_IDLE_S, help=argparse.SUPPRESS)
     return parser
 
 
-def _synth(args: argparse.Namespace) -> int:
+def _preload() -> None:
+    """Import what the commands need, so a standby engine starts its command at once."""
+    try:
+        from .compare import run as _compare_run  # noqa: F401
+        from .draft import make as _make  # noqa: F401
+        from .predict import batch as _batch  # noqa: F401
+    except ImportError:  # the command itself will say what is missing
+        pass
+
+
+def _standby(args: argparse.Namespace, out: Output) -> int:
+    _preload()
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(sys.stdin.readline()), daemon=True)
+    reader.start()
+    reader.join(args.idle)
+    if not lines or not lines[0].strip():
+        return EXIT_OK  # no command came: the plugin went away or did not need us
+    try:
+        argv = json.loads(lines[0])
+        if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
+            raise ValueError("not a list of strings")
+    except ValueError as error:
+        raise SeaIceMapperError(
+            f"standby: the command line on stdin is not a JSON list of arguments ({error})"
+        ) from None
+    if argv[0] == "standby":
+        raise SeaIceMapperError("standby: a standby engine cannot run another standby")
+    parsed = _parser().parse_args(argv)  # the output form stays this process's
+    return COMMANDS[parsed.command](parsed, out)
+
+
+def _synth(args: argparse.Namespace, out: Output) -> int:
     from .synthetic.generate import SynthConfig, synthesize
 
     lines, samples = args.size
@@ -171,30 +251,40 @@ def _synth(args: argparse.Namespace) -> int:
         centre=args.centre,
     )
     path = synthesize(args.out, config, overwrite=args.overwrite)
-    print(path)
-    return 0
+    out.result("synth", {"path": str(path)}, str(path))
+    return EXIT_OK
 
 
-def _info(args: argparse.Namespace) -> int:
+def _info(args: argparse.Namespace, out: Output) -> int:
     from .scene.reader import open_scene
 
-    failures = 0
+    scenes = []
     for path in args.scenes:
         try:
             with open_scene(path) as scene:
-                print(f"{path}: OK — {scene.info.describe()}")
+                description = scene.info.describe()
+            scenes.append(
+                {"path": str(path), "ok": True, "message": "OK", "description": description}
+            )
         except SeaIceMapperError as error:
-            failures += 1
-            print(f"{path}: {error}", file=sys.stderr)
-    return 1 if failures else 0
+            scenes.append(
+                {"path": str(path), "ok": False, "message": str(error), "description": None}
+            )
+    text = "\n".join(
+        f"{s['path']}: OK — {s['description']}" if s["ok"] else f"{s['path']}: {s['message']}"
+        for s in scenes
+    )
+    out.result("info", {"scenes": scenes}, text)
+    return EXIT_OK if all(s["ok"] for s in scenes) else EXIT_PARTIAL
 
 
-def _predict(args: argparse.Namespace) -> int:
+def _predict(args: argparse.Namespace, out: Output) -> int:
+    from .output.contract import find_run, read_record
     from .predict.batch import Shard, collect_scenes, run_batch
     from .predict.progress import Reporter
     from .predict.run import PredictParams
-    from .progressbar import ProgressBar
 
+    out.quiet = args.quiet
     params = PredictParams(
         weights=args.weights,
         device=args.device,
@@ -205,21 +295,39 @@ def _predict(args: argparse.Namespace) -> int:
     )
     scenes = collect_scenes(args.scenes)
     if not scenes:
-        print("error: no scenes found in " + ", ".join(map(str, args.scenes)), file=sys.stderr)
-        return 2
+        raise SeaIceMapperError(
+            "No scenes found in " + ", ".join(map(str, args.scenes)) + "; expected scene files, "
+            "folders holding *_prep.nc files, or .json/.txt scene lists."
+        )
 
     def on_scene(index: int, count: int, scene: Path) -> Reporter:
-        bar = None if args.quiet else ProgressBar(f"[{index + 1}/{count}] {scene.name}")
-        return Reporter(on_progress=bar)
+        out.begin(f"[{index + 1}/{count}] {scene.name}")
+        return Reporter(on_progress=lambda stage, f: out.stage(stage, (index + f) / count))
 
+    out.stage("loading model", 0.0)
     report = run_batch(scenes, args.out, params, Shard.parse(args.shard), on_scene)
-    for scene, folder in report.done:
-        print(f"{scene.name}: {folder}")
-    print(report.summary())
-    return 1 if report.failed else 0
+
+    def described(scene: Path, folder: Path | None) -> dict:
+        record = read_record(folder) if folder is not None else {}
+        return {
+            "scene": str(scene),
+            "folder": str(folder) if folder is not None else None,
+            "id": record.get("scene"),
+            "device": record.get("device"),
+        }
+
+    result = {
+        "runs": [described(scene, folder) for scene, folder in report.done],
+        "skipped": [described(scene, find_run(args.out, scene.name)) for scene in report.skipped],
+        "failed": [{"scene": str(scene), "message": message} for scene, message in report.failed],
+        "summary": report.summary(),
+    }
+    lines = [f"{scene.name}: {folder}" for scene, folder in report.done] + [report.summary()]
+    out.result("predict", result, "\n".join(lines))
+    return EXIT_PARTIAL if report.failed else EXIT_OK
 
 
-def _chart(args: argparse.Namespace) -> int:
+def _chart(args: argparse.Namespace, out: Output) -> int:
     from .draft.make import draft_chart
     from .draft.params import DraftParams
 
@@ -232,37 +340,84 @@ def _chart(args: argparse.Namespace) -> int:
             overwrite=args.overwrite,
         )
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        out.error("ValueError", str(error))
+        return EXIT_ERROR
+    out.stage("drafting", 0.0)
     result = draft_chart(args.run, args.out, params)
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(result.summary())
-    print(result.details())
-    return 0
+        out.warning(warning, warning.level)
+    record = {
+        "files": [str(path) for path in result.files],
+        "polygons": result.n_polygons,
+        "agreement": result.agreement,
+        "smallest_km2": result.smallest_km2,
+        "median_km2": result.median_km2,
+        "warnings": [w.to_dict() for w in result.warnings],
+        "summary": result.summary(),
+        "details": result.details(),
+    }
+    out.result("chart", record, f"{result.summary()}\n{result.details()}")
+    return EXIT_OK
 
 
-def _compare(args: argparse.Namespace) -> int:
+def _compare(args: argparse.Namespace, out: Output) -> int:
     from .compare.run import compare_run
 
+    out.stage("comparing", 0.0)
     result = compare_run(args.run, args.chart, args.out, args.overwrite)
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(result.summary())
-    return 0
+        out.warning(warning, warning.level)
+    record = {
+        "folder": str(result.folder),
+        "layers": result.layers,
+        "report": str(result.report),
+        "scores": result.comparison.scores,
+        "cells": result.comparison.n_cells,
+        "share": result.share,
+        "level": result.level,
+        "html": str(result.html) if result.html else None,
+        "warnings": [w.to_dict() for w in result.warnings],
+        "summary": result.summary(),
+    }
+    out.result("compare", record, result.summary())
+    return EXIT_OK
+
+
+def _style_chart(args: argparse.Namespace, out: Output) -> int:
+    from .icechart.export import write_decoded_chart
+    from .icechart.sigrid import read_chart
+
+    chart = read_chart(args.chart)
+    write_decoded_chart(chart, args.out, overwrite=args.overwrite)
+    result = {"output": str(args.out), "polygons": len(chart), "summary": chart.summary()}
+    out.result("style-chart", result, chart.summary())
+    return EXIT_OK
+
+
+def _diagnostics(args: argparse.Namespace, out: Output) -> int:
+    from .engine.diagnostics import engine_report
+
+    report = engine_report()
+    text = "\n".join(f"- {key}: {value}" for key, value in report.items())
+    out.result("diagnostics", report, text)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "synth": _synth,
+    "info": _info,
+    "predict": _predict,
+    "chart": _chart,
+    "compare": _compare,
+    "style-chart": _style_chart,
+    "diagnostics": _diagnostics,
+    "standby": _standby,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = JsonOutput() if "--json" in argv else Output()
+    _Parser.events = out if out.json else None
     args = _parser().parse_args(argv)
-    try:
-        commands = {
-            "synth": _synth,
-            "info": _info,
-            "predict": _predict,
-            "chart": _chart,
-            "compare": _compare,
-        }
-        return commands[args.command](args)
-    except SeaIceMapperError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return run_command(COMMANDS[args.command], args, out)

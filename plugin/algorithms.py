@@ -1,7 +1,8 @@
 """Processing algorithms: the dock's prediction and the SIGRID-3 styling, scriptable.
 
 Usable from ``processing.run("seaicemapper:predict", {...})`` and from the command line with
-``qgis_process run seaicemapper:predict -- INPUT=scene.nc OUTPUT_FOLDER=out``.
+``qgis_process run seaicemapper:predict -- INPUT=scene.nc OUTPUT_FOLDER=out``. Each runs the
+engine (``python -m core --json ...``) as a separate process, as GDAL's and GRASS's do.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..core.errors import RunCancelledError, SeaIceMapperError
+from ..core.draft.params import DEFAULT_MIN_AREA_KM2, DraftParams
+from ..core.engine.arguments import chart_arguments, compare_arguments, predict_arguments
 from ..core.icechart.classes import CHART_NAMES
+from ..core.output.contract import DRAFT_LAYER, read_record
 from ..core.predict.params import PredictParams
-from .deps import dependency_problem
+from .engine import run_engine
 from .settings import DEVICES
 
 STYLES = Path(__file__).resolve().parent.parent / "resources" / "styles"
@@ -46,10 +49,22 @@ class _Algorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     @staticmethod
-    def _check_dependencies() -> None:
-        problem = dependency_problem()
-        if problem:
-            raise QgsProcessingException(problem)
+    def _engine(command: str, args: list[str], feedback) -> dict:
+        """Run the engine with the algorithm's progress and cancel; its result, or raise."""
+
+        def on_event(event: dict) -> None:
+            if event.get("event") == "stage":
+                feedback.setProgressText(str(event["stage"]))
+                feedback.setProgress(100 * float(event["fraction"]))
+
+        outcome = run_engine(command, args, on_event, feedback.isCanceled)
+        for warning in outcome.warnings:
+            feedback.reportError(warning, fatalError=False)
+        if outcome.result is None:
+            if outcome.log and (outcome.crashed or outcome.bug):
+                feedback.reportError(f"Engine log:\n{outcome.log}", fatalError=False)
+            raise QgsProcessingException(outcome.message())
+        return outcome.result
 
 
 class PredictAlgorithm(_Algorithm):
@@ -71,14 +86,17 @@ class PredictAlgorithm(_Algorithm):
 
     def shortHelpString(self) -> str:  # noqa: N802 (QGIS API name)
         return (
-            "Runs the multi-task U-Net on an AI4Arctic scene and writes SIC (percent), SOD "
-            "and FLOE GeoTIFFs with confidences, SAR HH/HV and the scene's own chart, "
-            "styled, into OUTPUT_FOLDER/<scene name>."
+            "Runs the multi-task U-Net on a scene in the engine process and writes SIC "
+            "(percent), SOD and FLOE GeoTIFFs with confidences, SAR HH/HV and the scene's "
+            "own chart, styled, into OUTPUT_FOLDER/<scene name>."
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (QGIS API name)
         self.addParameter(
-            QgsProcessingParameterFile(self.INPUT, "AI4Arctic scene (netCDF)", extension="nc")
+            QgsProcessingParameterFile(
+                self.INPUT,
+                "Scene (AI4Arctic .nc, or Sentinel-1 .SAFE folder, manifest.safe or .zip)",
+            )
         )
         self.addParameter(
             QgsProcessingParameterFile(
@@ -103,10 +121,6 @@ class PredictAlgorithm(_Algorithm):
         self.addOutput(QgsProcessingOutputString(self.DEVICE_USED, "Device used"))
 
     def processAlgorithm(self, parameters, context: QgsProcessingContext, feedback):  # noqa: N802
-        self._check_dependencies()
-        from ..core.predict.progress import Reporter
-        from ..core.predict.run import run_prediction
-
         scene = self.parameterAsFile(parameters, self.INPUT, context)
         weights = self.parameterAsFile(parameters, self.WEIGHTS, context)
         crs = self.parameterAsCrs(parameters, self.CRS, context)
@@ -118,28 +132,26 @@ class PredictAlgorithm(_Algorithm):
             overwrite=self.parameterAsBoolean(parameters, self.OVERWRITE, context),
         )
         out = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
-
-        def progress(stage: str, fraction: float) -> None:
-            feedback.setProgressText(stage)
-            feedback.setProgress(100 * fraction)
-
-        try:
-            result = run_prediction(
-                scene, out, params, report=Reporter(progress, feedback.isCanceled)
-            )
-        except RunCancelledError as error:
-            raise QgsProcessingException(str(error)) from None
-        except SeaIceMapperError as error:
-            raise QgsProcessingException(str(error)) from None
-        feedback.pushInfo(f"Ran on {result.device}; layers in {result.folder}")
-        for key in ("sic", "sod", "floe"):
-            title = f"{result.scene.scene_id.name} {key.upper()}"
-            details = QgsProcessingContext.LayerDetails(title, context.project(), key)
-            context.addLayerToLoadOnCompletion(str(result.layers[key]), details)
+        result = self._engine("predict", predict_arguments([scene], out, params), feedback)
+        if result["failed"]:
+            raise QgsProcessingException(result["failed"][0]["message"])
+        if result["runs"]:
+            run = result["runs"][0]
+            feedback.pushInfo(f"Ran on {run['device']}; layers in {run['folder']}")
+        else:
+            run = result["skipped"][0]
+            feedback.pushInfo(f"Already done with the same weights and parameters: {run['folder']}")
+        folder = Path(run["folder"])
+        record = read_record(folder)
+        for layer in record["layers"]:
+            if layer["kind"] == "prediction":
+                title = f"{record['scene']} {layer['chart']}"
+                details = QgsProcessingContext.LayerDetails(title, context.project(), layer["key"])
+                context.addLayerToLoadOnCompletion(str(folder / layer["file"]), details)
         return {
             self.OUTPUT_FOLDER: out,
-            self.RUN_FOLDER: str(result.folder),
-            self.DEVICE_USED: result.device,
+            self.RUN_FOLDER: str(folder),
+            self.DEVICE_USED: run["device"],
         }
 
 
@@ -162,7 +174,7 @@ class StyleChartAlgorithm(_Algorithm):
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (QGIS API name)
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.INPUT, "SIGRID-3 ice chart", [QgsProcessing.TypeVectorPolygon]
+                self.INPUT, "SIGRID-3 ice chart", [QgsProcessing.SourceType.TypeVectorPolygon]
             )
         )
         self.addParameter(
@@ -177,19 +189,13 @@ class StyleChartAlgorithm(_Algorithm):
         )
 
     def processAlgorithm(self, parameters, context: QgsProcessingContext, feedback):  # noqa: N802
-        from ..core.icechart.export import write_decoded_chart
-        from ..core.icechart.sigrid import read_chart
-
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         chart_name = CHART_NAMES[self.parameterAsEnum(parameters, self.CHART, context)]
         out = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
         source = layer.source().split("|")[0]
-        try:
-            chart = read_chart(source)
-            write_decoded_chart(chart, out, overwrite=True)
-        except SeaIceMapperError as error:
-            raise QgsProcessingException(str(error)) from None
-        feedback.pushInfo(chart.summary())
+        args = [source, "--out", str(out), "--overwrite"]
+        result = self._engine("style-chart", args, feedback)
+        feedback.pushInfo(result["summary"])
         style = STYLES / f"sigrid_{chart_name.lower()}.qml"
         styled = QgsVectorLayer(str(out), "styled", "ogr")
         styled.loadNamedStyle(str(style))
@@ -221,18 +227,16 @@ class DraftChartAlgorithm(_Algorithm):
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (QGIS API name)
-        from ..core.draft.params import DEFAULT_MIN_AREA_KM2
-
         self.addParameter(
             QgsProcessingParameterFile(
-                self.INPUT, "Prediction run folder", QgsProcessingParameterFile.Folder
+                self.INPUT, "Prediction run folder", QgsProcessingParameterFile.Behavior.Folder
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.MIN_AREA,
                 "Minimum polygon area [km²]",
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 defaultValue=DEFAULT_MIN_AREA_KM2,
                 minValue=0.0,
             )
@@ -247,10 +251,6 @@ class DraftChartAlgorithm(_Algorithm):
         )
 
     def processAlgorithm(self, parameters, context: QgsProcessingContext, feedback):  # noqa: N802
-        self._check_dependencies()
-        from ..core.draft.make import draft_chart
-        from ..core.draft.params import DraftParams
-
         run = Path(self.parameterAsFile(parameters, self.INPUT, context))
         crs = self.parameterAsCrs(parameters, self.CRS, context)
         out = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
@@ -259,17 +259,12 @@ class DraftChartAlgorithm(_Algorithm):
             crs=(crs.authid() or crs.toWkt()) if crs.isValid() else None,
             overwrite=True,  # Processing asks before replacing a chosen destination
         )
-        try:
-            result = draft_chart(run, out, params)
-        except SeaIceMapperError as error:
-            raise QgsProcessingException(str(error)) from None
-        for warning in result.warnings:
-            feedback.reportError(warning, fatalError=False)
-        feedback.pushInfo(result.summary())
+        result = self._engine("chart", chart_arguments(run, out, params), feedback)
+        feedback.pushInfo(result["summary"])
         details = QgsProcessingContext.LayerDetails(
             f"{run.name} draft chart", context.project(), self.OUTPUT
         )
-        context.addLayerToLoadOnCompletion(f"{out}|layername=draft_chart", details)
+        context.addLayerToLoadOnCompletion(f"{out}|layername={DRAFT_LAYER}", details)
         return {self.OUTPUT: str(out)}
 
 
@@ -294,14 +289,14 @@ class CompareAlgorithm(_Algorithm):
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (QGIS API name)
         self.addParameter(
             QgsProcessingParameterFile(
-                self.INPUT, "Prediction run folder", QgsProcessingParameterFile.Folder
+                self.INPUT, "Prediction run folder", QgsProcessingParameterFile.Behavior.Folder
             )
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
                 self.CHART,
                 "SIGRID-3 ice chart (empty: the scene's own chart)",
-                [QgsProcessing.TypeVectorPolygon],
+                [QgsProcessing.SourceType.TypeVectorPolygon],
                 optional=True,
             )
         )
@@ -309,18 +304,10 @@ class CompareAlgorithm(_Algorithm):
         self.addOutput(QgsProcessingOutputString("SCORES", "Scores"))
 
     def processAlgorithm(self, parameters, context: QgsProcessingContext, feedback):  # noqa: N802
-        self._check_dependencies()
-        from ..core.compare.run import compare_run
-
         run = Path(self.parameterAsFile(parameters, self.INPUT, context))
         layer = self.parameterAsVectorLayer(parameters, self.CHART, context)
         chart = Path(layer.source().split("|")[0]) if layer is not None else None
         out = Path(self.parameterAsString(parameters, self.OUTPUT, context))
-        try:
-            result = compare_run(run, chart, out, overwrite=True)
-        except SeaIceMapperError as error:
-            raise QgsProcessingException(str(error)) from None
-        for warning in result.warnings:
-            feedback.reportError(warning, fatalError=False)
-        feedback.pushInfo(result.summary())
-        return {self.OUTPUT: str(result.folder), "SCORES": result.summary()}
+        result = self._engine("compare", compare_arguments(run, chart, out, True), feedback)
+        feedback.pushInfo(result["summary"])
+        return {self.OUTPUT: result["folder"], "SCORES": result["summary"]}

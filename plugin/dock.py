@@ -1,11 +1,18 @@
 """The Sea Ice Mapper panel: pick a scene, press Run, watch it, get styled layers.
 
 The dock only translates widgets into ``DockSettings`` (kept in QgsSettings) and core's run
-parameters; the work happens in a ``PredictTask`` so QGIS stays responsive.
+parameters; the work happens in the engine, a separate process (``python -m core --json``)
+followed by an ``EngineTask``, so QGIS stays responsive and never loads torch and friends.
+
+Engine set-up hook: when ``plugin/engine_setup.py`` exists and defines ``EngineSetupWidget``,
+the dock shows ``EngineSetupWidget(dock)`` under its engine line; the widget calls
+``dock.engine_changed()`` once it has installed (or repaired) the engine.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import time
 from pathlib import Path
 
@@ -26,11 +33,21 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.draft.params import DraftParams
+from ..core.engine.arguments import chart_arguments, compare_arguments, predict_arguments
 from ..core.errors import SeaIceMapperError
-from .deps import dependency_problem, diagnostics
+from ..core.output.contract import DRAFT_FILE
+from .diagnostics import diagnostics
+from .engine import NOT_SET_UP, Standby
+from .engine_env import engine_python
 from .layers import add_comparison_layers, add_draft_chart, add_run_layers
 from .settings import DEVICES, DockSettings
-from .task import LOG_TAG, CoreTask, PredictTask
+from .task import LOG_TAG, EngineTask
+
+SCENE_FILTER = (
+    "Scenes: AI4Arctic netCDF, Sentinel-1 SAFE (manifest.safe) or zip "
+    "(*.nc manifest.safe *.SAFE *.zip);;All files (*)"
+)
 
 DEVICE_LABELS = {"auto": "Auto (CUDA if available)", "cuda": "CUDA (NVIDIA GPU)", "cpu": "CPU"}
 
@@ -47,14 +64,20 @@ class SeaIceMapperDock(QDockWidget):
         self.setObjectName("SeaIceMapperDock")
         self.iface = iface
         self.settings = DockSettings.load()
-        self.task: PredictTask | None = None
-        self.last_task: PredictTask | None = None
+        self.task: EngineTask | None = None
+        self.last_task: EngineTask | None = None
         self.last_run: Path | None = None  # the folder of the last finished run
-        self.follow_up: CoreTask | None = None
+        self.follow_up: EngineTask | None = None
+        self.checking: EngineTask | None = None  # the engine's `info` on the chosen scene
+        self.checking_path = ""
+        self.scene_checks: dict[str, tuple[str, bool]] = {}  # path -> the engine's (text, ok)
+        self.diagnostics_task: EngineTask | None = None
+        self.last_diagnostics = ""
+        self.last_report: tuple[str, str | None] = ("", None)  # the last message and its details
         self.started = 0.0
         self._build()
         self._show_settings()
-        self._enable_follow_up()
+        self.engine_changed()
         self.timer = QTimer(self)
         self.timer.setInterval(500)
         self.timer.timeout.connect(self._tick)
@@ -65,7 +88,11 @@ class SeaIceMapperDock(QDockWidget):
         layout = QVBoxLayout(body)
         form = QFormLayout()
         self.scene_widget = QgsFileWidget()
-        self.scene_widget.setFilter("AI4Arctic scenes (*_prep.nc *.nc)")
+        self.scene_widget.setFilter(SCENE_FILTER)
+        self.scene_widget.setToolTip(
+            "An AI4Arctic scene (.nc), a Sentinel-1 .SAFE folder (or its manifest.safe), "
+            "or a Sentinel-1 .zip"
+        )
         self.scene_widget.fileChanged.connect(self._scene_changed)
         self.recent = QComboBox()
         self.recent.setToolTip("Recently used scenes")
@@ -81,7 +108,7 @@ class SeaIceMapperDock(QDockWidget):
             self.device.addItem(DEVICE_LABELS[key], key)
         self.ran_on = _wrapped_label("Ran on: —")
         self.output_widget = QgsFileWidget()
-        self.output_widget.setStorageMode(QgsFileWidget.GetDirectory)
+        self.output_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.output_widget.setToolTip("Empty: a folder 'sea_ice_mapper' next to the scene")
         self.sar = QCheckBox("Add SAR HH/HV layers")
         self.overwrite = QCheckBox("Overwrite an earlier run of the scene")
@@ -95,6 +122,11 @@ class SeaIceMapperDock(QDockWidget):
         form.addRow("Output folder", self.output_widget)
         form.addRow("", self.sar)
         form.addRow("", self.overwrite)
+        self.engine_info = _wrapped_label()
+        layout.addWidget(self.engine_info)
+        self.engine_setup = _engine_setup_widget(self)
+        if self.engine_setup is not None:
+            layout.addWidget(self.engine_setup)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.run_button = QPushButton("Run")
@@ -119,7 +151,7 @@ class SeaIceMapperDock(QDockWidget):
         follow_up.addWidget(self.compare_button)
         layout.addLayout(follow_up)
         self.chart_layer = QgsMapLayerComboBox()
-        self.chart_layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.chart_layer.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
         self.chart_layer.setAllowEmptyLayer(True)
         self.chart_layer.setToolTip(
             "A SIGRID-3 chart loaded in the project; empty: the scene's own chart"
@@ -162,26 +194,67 @@ class SeaIceMapperDock(QDockWidget):
     def _recent_chosen(self, index: int) -> None:
         self.scene_widget.setFilePath(self.recent.itemText(index))
 
-    def _scene_changed(self, path: str) -> bool:
+    def _scene_changed(self, path: str) -> None:
+        """Ask the engine (``info``) about the scene; the answer shows under the picker."""
+        if self.checking is not None:
+            if self.checking_path == path:
+                return  # already asked
+            self.checking.cancel()
+            self.checking = None
         if not path:
-            self.scene_info.setText("")
-            return False
-        problem = dependency_problem()  # checked before importing what could crash QGIS
-        if problem is None:
-            try:
-                from ..core.scene.reader import open_scene
+            self._show_scene_info("", ok=True)
+            return
+        if path in self.scene_checks:  # asked before: the engine's answer stands
+            self._show_scene_info(*self.scene_checks[path])
+            return
+        if engine_python() is None:
+            self._show_scene_info(NOT_SET_UP, ok=False)
+            return
+        self._show_scene_info("Checking the scene…", ok=True)
+        task = EngineTask(
+            f"Sea Ice Mapper: check {Path(path).name}",
+            "info",
+            [path],
+            lambda t: self._scene_checked(t, path),
+        )
+        self.checking, self.checking_path = task, path
+        QgsApplication.taskManager().addTask(task)
 
-                with open_scene(path) as scene:
-                    self.scene_info.setText(scene.info.describe())
-                self.scene_info.setStyleSheet("")
-                return True
-            except ImportError as error:
-                problem = f"A package the plugin needs fails to import ({error}); see Diagnostics."
-            except SeaIceMapperError as error:
-                problem = str(error)
-        self.scene_info.setText(problem)
-        self.scene_info.setStyleSheet("color: #b00020")
-        return False
+    def _scene_checked(self, task: EngineTask, path: str) -> None:
+        if task is self.checking:
+            self.checking = None
+        if task.cancelled:
+            return
+        if task.result is None:
+            self._show_scene_info(task.error or "The engine could not check the scene.", ok=False)
+            return
+        [scene] = task.result["scenes"]
+        ok = bool(scene["ok"])
+        self.scene_checks[path] = (scene["description"] if ok else scene["message"], ok)
+        if path == self.scene_widget.filePath():
+            self._show_scene_info(*self.scene_checks[path])
+
+    def _show_scene_info(self, text: str, ok: bool) -> None:
+        self.scene_info.setText(text)
+        self.scene_info.setStyleSheet("" if ok else "color: #b00020")
+
+    def engine_changed(self) -> None:
+        """Slot for the engine set-up widget: the engine was installed, repaired or removed.
+
+        Re-reads the engine interpreter, shows it, and enables what needs it.
+        """
+        python = engine_python()
+        Standby.prepare(python)  # imports torch & co. while the analyst picks a scene
+        if python is None:
+            self.engine_info.setText(NOT_SET_UP)
+            self.engine_info.setStyleSheet("color: #b00020")
+        else:
+            self.engine_info.setText(f"Engine: {python}")
+            self.engine_info.setStyleSheet("")
+        self.run_button.setEnabled(python is not None and self.task is None)
+        self._enable_follow_up()
+        self.scene_checks.clear()
+        self._scene_changed(self.scene_widget.filePath())
 
     def _weights_changed(self, path: str) -> bool:
         from ..core.model.manifest import read_manifest, resolve_weights
@@ -198,21 +271,26 @@ class SeaIceMapperDock(QDockWidget):
             return False
 
     # -- running ----------------------------------------------------------------------------
-    def start_run(self) -> PredictTask | None:
+    def start_run(self) -> EngineTask | None:
         settings = self.read_widgets()
-        problem = dependency_problem()
-        if problem:
-            self._report(problem, Qgis.Critical)
+        if engine_python() is None:
+            self._report(NOT_SET_UP, Qgis.MessageLevel.Critical)
             return None
-        if not self._scene_changed(settings.scene) or not self._weights_changed(settings.weights):
-            self._report("Fix the scene or model shown in red first.", Qgis.Warning)
+        if not settings.scene:
+            self._report("Pick a scene first.", Qgis.MessageLevel.Warning)
+            return None
+        if not self.scene_checks.get(settings.scene, ("", True))[1] or not self._weights_changed(
+            settings.weights
+        ):
+            self._report("Fix the scene or model shown in red first.", Qgis.MessageLevel.Warning)
             return None
         settings.remember_scene(settings.scene)
         settings.save()
         self.recent.clear()
         self.recent.addItems(settings.recent_scenes)
-        task = PredictTask(
-            settings.scene, settings.output_folder(), settings.params(), self._finished
+        args = predict_arguments([settings.scene], settings.output_folder(), settings.params())
+        task = EngineTask(
+            f"Sea Ice Mapper: {Path(settings.scene).name}", "predict", args, self._finished
         )
         task.progressChanged.connect(self._progress)
         self.task = task
@@ -230,6 +308,13 @@ class SeaIceMapperDock(QDockWidget):
             self.status.setText("Cancelling…")
             self.task.cancel()
 
+    def stop_all(self) -> None:
+        """Stop every engine process this dock started (the plugin is being unloaded)."""
+        for task in (self.task, self.follow_up, self.checking, self.diagnostics_task):
+            if task is not None:
+                task.cancel()
+        Standby.stop()
+
     def _progress(self, value: float) -> None:
         self.progress.setValue(int(value))
         self._tick()
@@ -239,32 +324,52 @@ class SeaIceMapperDock(QDockWidget):
             elapsed = time.monotonic() - self.started
             self.status.setText(f"{self.task.stage.capitalize()} — {elapsed:.0f} s")
 
-    def _finished(self, task: PredictTask) -> None:
+    def _finished(self, task: EngineTask) -> None:
         self.timer.stop()
         self.task, self.last_task = None, task
-        self.run_button.setEnabled(True)
+        self.run_button.setEnabled(engine_python() is not None)
         self.cancel_button.setEnabled(False)
         elapsed = time.monotonic() - self.started
-        if task.result is not None:
-            try:
-                add_run_layers(task.result.folder)
-            except Exception as error:  # never let a layer problem take QGIS down
-                self._report(
-                    f"The run finished but its layers could not be added: {error}", Qgis.Critical
-                )
-                return
-            self.last_run = task.result.folder
-            self._enable_follow_up()
-            self.ran_on.setText(f"Ran on: {task.result.device}")
-            self.progress.setValue(100)
-            self.status.setText(f"Done in {elapsed:.0f} s: {task.result.folder}")
-            self._report(f"Charts of {task.result.scene.scene_id.name} added.", Qgis.Success)
-        elif task.cancelled or task.isCanceled():
+        if task.cancelled:
             self.progress.setValue(0)
             self.status.setText("Cancelled; nothing was written.")
-        else:
-            self.status.setText(task.error or "The run failed.")
-            self._report(task.error or "The run failed.", Qgis.Critical, task.details)
+            return
+        result = task.result
+        if result is None:
+            self._fail(task, "The run failed.")
+            return
+        for warning in task.outcome.warnings:
+            self._report(warning, Qgis.MessageLevel.Warning)
+        if result["failed"]:
+            [failed] = result["failed"]
+            self._report(failed["message"], Qgis.MessageLevel.Critical)
+            return
+        if result["runs"]:
+            run, done = result["runs"][0], f"Done in {elapsed:.0f} s"
+        else:  # skipped: the same scene, weights and parameters already ran into this folder
+            run, done = result["skipped"][0], "Already done with the same weights and parameters"
+        folder, device = Path(run["folder"]), run["device"]
+        try:
+            add_run_layers(folder)
+        except Exception as error:  # never let a layer problem take QGIS down
+            self._report(
+                f"The run finished but its layers could not be added: {error}",
+                Qgis.MessageLevel.Critical,
+            )
+            return
+        self.last_run = folder
+        self._enable_follow_up()
+        if device:
+            self.ran_on.setText(f"Ran on: {device}")
+        self.progress.setValue(100)
+        self.status.setText(f"{done}: {folder}")
+        self._report(f"Charts of {folder.name} added. {done}.", Qgis.MessageLevel.Success)
+
+    def _fail(self, task: EngineTask, fallback: str) -> None:
+        """An engine error (the analyst's to fix) or a crash (with the engine's log)."""
+        text = task.error or fallback
+        self.status.setText(text)
+        self._report(text, Qgis.MessageLevel.Critical, task.details)
 
     # -- after a run: draft chart --------------------------------------------------------------
     def _enable_follow_up(self) -> None:
@@ -272,95 +377,91 @@ class SeaIceMapperDock(QDockWidget):
         self.draft_button.setEnabled(ready)
         self.compare_button.setEnabled(ready)
 
-    def _start_follow_up(self, task: CoreTask) -> CoreTask:
+    def _start_follow_up(self, task: EngineTask) -> EngineTask:
         self.follow_up = task
         self._enable_follow_up()
         QgsApplication.taskManager().addTask(task)
         return task
 
-    def start_draft(self) -> CoreTask | None:
+    def start_draft(self) -> EngineTask | None:
         """Draft chart of the last run, written as ``draft_chart.gpkg`` in its folder."""
         if self.last_run is None:
-            self._report("Run a prediction first; the draft chart is made from it.", Qgis.Info)
+            self._report(
+                "Run a prediction first; the draft chart is made from it.", Qgis.MessageLevel.Info
+            )
             return None
-        from ..core.draft.params import DraftParams
-
         folder = self.last_run
-        out = folder / "draft_chart.gpkg"
-        params = DraftParams(overwrite=self.overwrite.isChecked())
-
-        def work(_task: CoreTask):
-            from ..core.draft.make import draft_chart
-
-            return draft_chart(folder, out, params)
-
+        out = folder / DRAFT_FILE
+        args = chart_arguments(folder, out, DraftParams(overwrite=self.overwrite.isChecked()))
         self.status.setText("Drafting the ice chart…")
-        task = CoreTask(
+        task = EngineTask(
             f"Sea Ice Mapper: draft chart of {folder.name}",
-            work,
+            "chart",
+            args,
             lambda t: self._draft_finished(t, folder, out),
         )
         return self._start_follow_up(task)
 
-    def _draft_finished(self, task: CoreTask, folder: Path, out: Path) -> None:
+    def _draft_finished(self, task: EngineTask, folder: Path, out: Path) -> None:
         self.follow_up = None
         self._enable_follow_up()
         if task.result is None:
-            self._report(task.error or "The draft chart failed.", Qgis.Critical, task.details)
+            if not task.cancelled:
+                self._fail(task, "The draft chart failed.")
             return
         try:
             add_draft_chart(folder, out)
         except Exception as error:  # never let a layer problem take QGIS down
             self._report(
-                f"The draft chart was written but could not be added: {error}", Qgis.Critical
+                f"The draft chart was written but could not be added: {error}",
+                Qgis.MessageLevel.Critical,
             )
             return
-        for warning in task.result.warnings:
-            self._report(warning, Qgis.Warning)
-        self._report(f"Draft chart added: {task.result.summary()}", Qgis.Success)
+        for warning in task.outcome.warnings:
+            self._report(warning, Qgis.MessageLevel.Warning)
+        self._report(f"Draft chart added: {task.result['summary']}", Qgis.MessageLevel.Success)
 
-    def start_compare(self) -> CoreTask | None:
+    def start_compare(self) -> EngineTask | None:
         """Compare the last run with the chosen chart layer (or the scene's own chart)."""
         if self.last_run is None:
-            self._report("Run a prediction first; the comparison scores it.", Qgis.Info)
+            self._report(
+                "Run a prediction first; the comparison scores it.", Qgis.MessageLevel.Info
+            )
             return None
         folder = self.last_run
         layer = self.chart_layer.currentLayer()
         chart = Path(layer.source().split("|")[0]) if layer is not None else None
-        overwrite = self.overwrite.isChecked()
-
-        def work(_task: CoreTask):
-            from ..core.compare.run import compare_run
-
-            return compare_run(folder, chart, None, overwrite)
-
+        args = compare_arguments(folder, chart, None, self.overwrite.isChecked())
         self.status.setText("Comparing with the chart…")
-        task = CoreTask(
+        task = EngineTask(
             f"Sea Ice Mapper: compare {folder.name}",
-            work,
+            "compare",
+            args,
             lambda t: self._compare_finished(t, folder),
         )
         return self._start_follow_up(task)
 
-    def _compare_finished(self, task: CoreTask, folder: Path) -> None:
+    def _compare_finished(self, task: EngineTask, folder: Path) -> None:
         self.follow_up = None
         self._enable_follow_up()
         if task.result is None:
-            self._report(task.error or "The comparison failed.", Qgis.Critical, task.details)
+            if not task.cancelled:
+                self._fail(task, "The comparison failed.")
             return
         try:
-            add_comparison_layers(folder, task.result.folder)
+            add_comparison_layers(folder, Path(task.result["folder"]))
         except Exception as error:  # never let a layer problem take QGIS down
             self._report(
                 f"The comparison was written but its layers could not be added: {error}",
-                Qgis.Critical,
+                Qgis.MessageLevel.Critical,
             )
             return
-        for warning in task.result.warnings:
-            self._report(warning, Qgis.Warning)
-        self._report(task.result.summary(), Qgis.Success)
+        for warning in task.outcome.warnings:
+            self._report(warning, Qgis.MessageLevel.Warning)
+        self._report(task.result["summary"], Qgis.MessageLevel.Success)
 
     def _report(self, text: str, level, details: str | None = None) -> None:
+        self.last_report = (text, details)
         self.status.setText(text)
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
@@ -369,8 +470,32 @@ class SeaIceMapperDock(QDockWidget):
             else:
                 bar.pushMessage(LOG_TAG, text, level, 10)
 
-    def copy_diagnostics(self) -> str:
-        report = diagnostics()
+    def copy_diagnostics(self) -> EngineTask | None:
+        """Ask the engine for its versions and devices, then copy the whole report (Markdown).
+
+        Without an engine the report (QGIS side only) is copied at once and None returned.
+        """
+        if engine_python() is None:
+            self._diagnostics_done(None)
+            return None
+        self.status.setText("Asking the engine for its versions and devices…")
+        task = EngineTask("Sea Ice Mapper: diagnostics", "diagnostics", [], self._diagnostics_done)
+        self.diagnostics_task = task
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def _diagnostics_done(self, task: EngineTask | None) -> None:
+        self.diagnostics_task = None
+        report = diagnostics(task.outcome if task is not None else None)
+        self.last_diagnostics = report
         QApplication.clipboard().setText(report)
-        self._report("Diagnostics copied to the clipboard (Markdown).", Qgis.Info)
-        return report
+        self._report("Diagnostics copied to the clipboard (Markdown).", Qgis.MessageLevel.Info)
+
+
+def _engine_setup_widget(dock: SeaIceMapperDock) -> QWidget | None:
+    """The env helper's *Set up engine* widget, when that module is installed with the plugin."""
+    name = f"{__package__}.engine_setup"
+    if importlib.util.find_spec(name) is None:
+        return None
+    module = importlib.import_module(name)
+    return module.EngineSetupWidget(dock)

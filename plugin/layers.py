@@ -1,41 +1,31 @@
-"""A finished run's layers in the project: one group per scene, styled, persistent on disk."""
+"""A finished run's layers in the project: one group per scene, styled, persistent on disk.
+
+What to add, in which order, with which title and style comes from the run folder's
+``run.json`` (core/output/contract.py), never from names hard-coded here.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from qgis.core import QgsLayerTreeGroup, QgsProject, QgsRasterLayer, QgsVectorLayer
 
-# (file stem, layer title, visible): drawing order, top first.
-LAYERS = (
-    ("sic", "SIC predicted [%]", True),
-    ("sod", "SOD predicted", False),
-    ("floe", "FLOE predicted", False),
-    ("sic_confidence", "SIC confidence [%]", False),
-    ("sod_confidence", "SOD confidence [%]", False),
-    ("floe_confidence", "FLOE confidence [%]", False),
-    ("chart_sic", "SIC ice chart [%]", False),
-    ("chart_sod", "SOD ice chart", False),
-    ("chart_floe", "FLOE ice chart", False),
-    ("sar_hh", "SAR HH [dB]", True),
-    ("sar_hv", "SAR HV [dB]", False),
+from ..core.output.contract import (
+    COMPARE_POLYGONS,
+    COMPARE_RECORD,
+    COMPARE_TITLES,
+    DRAFT_LAYER,
+    group_name,
+    read_record,
+    record_layers,
 )
-
-
-def _record(folder: Path) -> dict:
-    return json.loads((folder / "run.json").read_text(encoding="utf-8"))
-
-
-def group_name(record: dict) -> str:
-    return f"{record['scene']} ({record['model']['sha256'][:8]})"
 
 
 def add_to_run_group(folder: Path, layer, project: QgsProject | None = None):
     """Put ``layer`` on top of the run's group (created if the analyst removed it)."""
     project = project or QgsProject.instance()
     root = project.layerTreeRoot()
-    name = group_name(_record(folder))
+    name = group_name(read_record(folder))
     group = root.findGroup(name) or root.insertGroup(0, name)
     project.addMapLayer(layer, False)
     return group.insertLayer(0, layer)
@@ -44,7 +34,7 @@ def add_to_run_group(folder: Path, layer, project: QgsProject | None = None):
 def add_draft_chart(folder: Path, gpkg: Path, project: QgsProject | None = None) -> QgsVectorLayer:
     """The draft chart of a run, styled by its GeoPackage, editable, in the run's group."""
     layer = QgsVectorLayer(
-        f"{gpkg}|layername=draft_chart", f"{_record(folder)['scene']} draft chart", "ogr"
+        f"{gpkg}|layername={DRAFT_LAYER}", f"{read_record(folder)['scene']} draft chart", "ogr"
     )
     if not layer.isValid():
         raise RuntimeError(f"QGIS cannot open {gpkg}")
@@ -53,12 +43,12 @@ def add_draft_chart(folder: Path, gpkg: Path, project: QgsProject | None = None)
 
 
 def add_run_layers(folder: Path, project: QgsProject | None = None) -> QgsLayerTreeGroup:
-    """Add the layers of the run in ``folder`` as a group named after its scene.
+    """Add the layers run.json lists as a group named after its scene, top first.
 
     A group of the same name (an earlier run of that scene) is replaced.
     """
     project = project or QgsProject.instance()
-    record = _record(folder)
+    record = read_record(folder)
     name = group_name(record)
     root = project.layerTreeRoot()
     old = root.findGroup(name)
@@ -66,35 +56,36 @@ def add_run_layers(folder: Path, project: QgsProject | None = None) -> QgsLayerT
         project.removeMapLayers(old.findLayerIds())
         root.removeChildNode(old)
     group = root.insertGroup(0, name)
-    for stem, title, visible in LAYERS:
-        path = folder / f"{stem}.tif"
-        if not path.exists():
-            continue
-        layer = QgsRasterLayer(str(path), f"{record['scene']} {title}")
+    for entry in record_layers(record):
+        path = folder / entry.file
+        layer = QgsRasterLayer(str(path), f"{record['scene']} {entry.title}")
         if not layer.isValid():
             raise RuntimeError(f"QGIS cannot open {path}")
-        style = path.with_suffix(".qml")
-        if style.exists():
-            layer.loadNamedStyle(str(style))
+        if entry.style and (folder / entry.style).exists():
+            layer.loadNamedStyle(str(folder / entry.style))
         project.addMapLayer(layer, False)
         node = group.addLayer(layer)
-        node.setItemVisibilityChecked(visible)
+        node.setItemVisibilityChecked(entry.visible)
         node.setExpanded(False)
     return group
 
 
-COMPARISON_LAYERS = (
-    ("sic_difference.tif", "SIC predicted − chart [pp]"),
-    ("sod_agreement.tif", "SOD agreement"),
-    ("floe_agreement.tif", "FLOE agreement"),
-)
+def _comparison_files(comparison: Path) -> list[str]:
+    """The layer files a comparison wrote, as its compare.json lists them."""
+    import json
+
+    try:
+        record = json.loads((comparison / COMPARE_RECORD).read_text(encoding="utf-8"))
+        return [str(name) for name in record["layers"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise RuntimeError(f"{comparison} holds no readable {COMPARE_RECORD}") from None
 
 
 def add_comparison_layers(run: Path, comparison: Path, project: QgsProject | None = None):
     """The difference rasters and the chart's polygon agreement, in a subgroup of the run's."""
     project = project or QgsProject.instance()
     root = project.layerTreeRoot()
-    name = group_name(_record(run))
+    name = group_name(read_record(run))
     parent = root.findGroup(name) or root.insertGroup(0, name)
     title = f"Comparison: {comparison.name.removeprefix('compare_')}"
     old = parent.findGroup(title)
@@ -102,21 +93,18 @@ def add_comparison_layers(run: Path, comparison: Path, project: QgsProject | Non
         project.removeMapLayers(old.findLayerIds())
         parent.removeChildNode(old)
     group = parent.insertGroup(0, title)
-    layers = []
-    gpkg = comparison / "chart_agreement.gpkg"
-    if gpkg.exists():
-        layers.append(
-            QgsVectorLayer(
-                f"{gpkg}|layername=chart_agreement", "Chart polygon agreement [%]", "ogr"
-            )
-        )
-    for file, label in COMPARISON_LAYERS:
-        layer = QgsRasterLayer(str(comparison / file), label)
-        style = (comparison / file).with_suffix(".qml")
-        if style.exists():
-            layer.loadNamedStyle(str(style))
-        layers.append(layer)
-    for layer in layers:
+    files = _comparison_files(comparison)
+    # The polygons first: drawn above the rasters.
+    files.sort(key=lambda file: file != COMPARE_POLYGONS)
+    for file in files:
+        path = comparison / file
+        label = COMPARE_TITLES.get(file, Path(file).stem)
+        if file.endswith(".gpkg"):
+            layer = QgsVectorLayer(f"{path}|layername={Path(file).stem}", label, "ogr")
+        else:
+            layer = QgsRasterLayer(str(path), label)
+            if path.with_suffix(".qml").exists():
+                layer.loadNamedStyle(str(path.with_suffix(".qml")))
         if not layer.isValid():
             raise RuntimeError(f"QGIS cannot open {layer.source()}")
         project.addMapLayer(layer, False)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
+
+try:  # Qt6 (QGIS 4) moved QAction to QtGui
+    from qgis.PyQt.QtGui import QAction
+except ImportError:  # Qt5 (QGIS 3)
+    from qgis.PyQt.QtWidgets import QAction
 
 from ..core.about import about
 from .dock import SeaIceMapperDock
@@ -41,7 +45,7 @@ class SeaIceMapperPlugin:
     def show_dock(self) -> None:
         if self.dock is None:
             self.dock = SeaIceMapperDock(self.iface, self.iface.mainWindow())
-            self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.show()
         self.dock.raise_()
 
@@ -52,7 +56,7 @@ class SeaIceMapperPlugin:
             self.action.deleteLater()
             self.action = None
         if self.dock is not None:
-            self.dock.cancel_run()  # a running task stops and writes nothing
+            self.dock.stop_all()  # running engine processes stop and write nothing
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None

@@ -28,6 +28,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QFont
 
+MM = QgsUnitTypes.LayoutUnit.LayoutMillimeters
+
 # Rows of (layer file stem, panel title); the first panel of a row is the radar image alone.
 PREDICTED = (
     ("sar_hh", "SAR HH [dB]"),
@@ -70,8 +72,8 @@ def _label(layout: QgsPrintLayout, text: str, x: float, y: float, width: float, 
     font.setBold(size > 10)
     label.setFont(font)
     layout.addLayoutItem(label)
-    label.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters))
-    label.attemptResize(QgsLayoutSize(width, size * 0.6, QgsUnitTypes.LayoutMillimeters))
+    label.attemptMove(QgsLayoutPoint(x, y, MM))
+    label.attemptResize(QgsLayoutSize(width, size * 0.6, MM))
 
 
 def _legend(layout: QgsPrintLayout, layer: QgsMapLayer, x: float, y: float) -> None:
@@ -80,19 +82,19 @@ def _legend(layout: QgsPrintLayout, layer: QgsMapLayer, x: float, y: float) -> N
     root = legend.model().rootGroup()
     root.clear()
     node = root.addLayer(layer)
-    QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Hidden)  # the panel has a title
+    QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Style.Hidden)  # the panel has a title
     entries = legend.model().layerLegendNodes(node)
     if entries and isinstance(entries[0], QgsSimpleLegendNode):  # "Band 1: …" above the classes
         QgsMapLayerLegendUtils.setLegendNodeOrder(node, list(range(1, len(entries))))
         legend.model().refreshLayerLegend(node)
     legend.setSymbolWidth(4.0)
     legend.setSymbolHeight(3.0)
-    font = legend.style(QgsLegendStyle.SymbolLabel).font()
+    font = legend.style(QgsLegendStyle.Style.SymbolLabel).font()
     font.setPointSize(7)
-    legend.rstyle(QgsLegendStyle.SymbolLabel).setFont(font)
+    legend.rstyle(QgsLegendStyle.Style.SymbolLabel).setFont(font)
     legend.setBackgroundEnabled(False)
     layout.addLayoutItem(legend)
-    legend.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters))
+    legend.attemptMove(QgsLayoutPoint(x, y, MM))
 
 
 def map_sheet(project: QgsProject, group: QgsLayerTreeGroup, title: str) -> QgsPrintLayout:
@@ -117,7 +119,7 @@ def map_sheet(project: QgsProject, group: QgsLayerTreeGroup, title: str) -> QgsP
     layout.initializeDefaults()
     layout.setName(title)
     page = layout.pageCollection().page(0)
-    page.setPageSize(QgsLayoutSize(PAGE_WIDTH_MM, height, QgsUnitTypes.LayoutMillimeters))
+    page.setPageSize(QgsLayoutSize(PAGE_WIDTH_MM, height, MM))
     _label(layout, title, MARGIN_MM, MARGIN_MM, PAGE_WIDTH_MM - 2 * MARGIN_MM, 14)
     extent, crs = layers["sic"].extent(), layers["sic"].crs()
     for row_index, row in enumerate(rows):
@@ -133,8 +135,8 @@ def map_sheet(project: QgsProject, group: QgsLayerTreeGroup, title: str) -> QgsP
             item.setFrameEnabled(True)
             layout.addLayoutItem(item)
             # Size before position: a map item moved while it has no size loses its extent.
-            item.attemptResize(QgsLayoutSize(width, width, QgsUnitTypes.LayoutMillimeters))
-            position = QgsLayoutPoint(x, top + PANEL_TITLE_MM, QgsUnitTypes.LayoutMillimeters)
+            item.attemptResize(QgsLayoutSize(width, width, MM))
+            position = QgsLayoutPoint(x, top + PANEL_TITLE_MM, MM)
             item.attemptMove(position)
             item.zoomToExtent(extent)
             if item.extent().isEmpty():
@@ -155,6 +157,6 @@ def export_png(layout: QgsPrintLayout, path: Path, dpi: int = 150) -> Path:
         result = QgsLayoutExporter(layout).exportToImage(str(path), settings)
     finally:
         gdal.PopErrorHandler()
-    if result != QgsLayoutExporter.Success:
+    if result != QgsLayoutExporter.ExportResult.Success:
         raise MapSheetError(f"QGIS could not export the map sheet to {path} (code {result}).")
     return path

@@ -1,78 +1,83 @@
-"""Background work: QgsTasks around core calls; layers are added only in ``finished()``."""
+"""Background work: a QgsTask around one engine process; layers are added in ``finished()``."""
 
 from __future__ import annotations
 
-import traceback
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from qgis.core import Qgis, QgsMessageLog, QgsTask
 
-from ..core.errors import RunCancelledError, SeaIceMapperError
-from ..core.predict.params import PredictParams
+from .engine import EngineOutcome, EngineRun
 
 LOG_TAG = "Sea Ice Mapper"
 
 
-class CoreTask(QgsTask):
-    """Runs ``work(task)`` off the main thread with plain inputs captured beforehand.
+class EngineTask(QgsTask):
+    """Runs ``python -m core --json COMMAND ARGS`` off the main thread.
 
-    A core error becomes ``error`` (words for the analyst); anything else is a bug of ours,
-    logged with its traceback in ``details``; neither ever reaches QGIS as an exception.
+    ``outcome`` says how it ended (result, the engine's error, cancelled or crashed, with the
+    engine's log); ``stage`` follows the engine's stage events and ``progress`` its fractions.
+    Cancel terminates the process (then kills it); nothing reaches QGIS as an exception.
     """
 
     def __init__(
-        self, description: str, work: Callable[[CoreTask], Any], on_finished: Callable[[Any], None]
+        self,
+        description: str,
+        command: str,
+        args: Sequence[str],
+        on_finished: Callable[[EngineTask], None],
+        standby: bool = True,
     ) -> None:
-        super().__init__(description, QgsTask.CanCancel)
-        self.work, self.on_finished = work, on_finished
+        super().__init__(description, QgsTask.Flag.CanCancel)
+        self.engine = EngineRun(command, args, standby=standby)
+        self.on_finished = on_finished
         self.stage = "starting"
-        self.result: Any = None
-        self.error: str | None = None  # what to tell the analyst
-        self.details: str | None = None  # a traceback, for a plugin bug
-        self.cancelled = False
+        self.outcome = EngineOutcome(command)
+
+    @property
+    def result(self) -> dict[str, Any] | None:
+        return self.outcome.result
+
+    @property
+    def error(self) -> str | None:
+        return None if self.outcome.ok or self.cancelled else self.outcome.message()
+
+    @property
+    def details(self) -> str | None:
+        """The engine's log, for a crash or a bug (not for an error the analyst can fix)."""
+        if not (self.outcome.crashed or self.outcome.bug):
+            return None
+        command = " ".join(self.engine.argv)
+        status = self.outcome.returncode
+        log = self.outcome.log or "(the engine wrote nothing on stderr)"
+        return f"Command: {command}\nExit status: {status}\nEngine log (last lines):\n{log}"
+
+    @property
+    def cancelled(self) -> bool:
+        """Cancelled while running, or before it started (QGIS then never calls ``run``)."""
+        return self.outcome.cancelled or (self.isCanceled() and self.outcome.result is None)
+
+    def _event(self, event: dict[str, Any]) -> None:
+        if event.get("event") == "stage":
+            self.stage = str(event.get("stage", self.stage))
+            self.setProgress(100 * float(event.get("fraction", 0.0)))
 
     def run(self) -> bool:
         try:
-            self.result = self.work(self)
-            return True
-        except RunCancelledError:
-            self.cancelled = True
-        except SeaIceMapperError as error:
-            self.error = str(error)
+            self.outcome = self.engine.follow(self._event, self.isCanceled)
         except Exception as error:  # a bug of ours: QGIS must not go down with it
-            self.error = f"Sea Ice Mapper failed unexpectedly ({type(error).__name__}: {error})."
-            self.details = traceback.format_exc()
-            QgsMessageLog.logMessage(
-                f"Plugin bug, please report it:\n{self.details}", LOG_TAG, Qgis.Critical
+            self.outcome.error = (
+                f"Sea Ice Mapper failed unexpectedly ({type(error).__name__}: {error})."
             )
-        return False
+            self.outcome.error_type = type(error).__name__
+            self.outcome.bug = True
+        if self.outcome.crashed:
+            QgsMessageLog.logMessage(
+                f"{self.outcome.message()}\nEngine log:\n{self.outcome.log}",
+                LOG_TAG,
+                Qgis.MessageLevel.Critical,
+            )
+        return self.outcome.ok
 
     def finished(self, result: bool) -> None:
         self.on_finished(self)
-
-
-class PredictTask(CoreTask):
-    """A scene's prediction with stage, progress and cancel; ``result`` is a ``RunResult``."""
-
-    def __init__(
-        self,
-        scene: str,
-        out_dir: Path,
-        params: PredictParams,
-        on_finished: Callable[[PredictTask], None],
-    ) -> None:
-        super().__init__(f"Sea Ice Mapper: {Path(scene).name}", self._predict, on_finished)
-        self.scene, self.out_dir, self.params = scene, out_dir, params
-
-    def _progress(self, stage: str, fraction: float) -> None:
-        self.stage = stage
-        self.setProgress(100 * fraction)
-
-    def _predict(self, _task: CoreTask):
-        from ..core.predict.progress import Reporter
-        from ..core.predict.run import run_prediction
-
-        reporter = Reporter(self._progress, self.isCanceled)
-        return run_prediction(self.scene, self.out_dir, self.params, report=reporter)

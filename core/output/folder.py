@@ -9,8 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..scene.writer import OutputExistsError
-
-RUN_FILE = "run.json"  # written last into a run folder: its presence means the run finished
+from .contract import RUN_FILE  # noqa: F401 (re-exported; the contract owns the names)
 
 
 def refuse_existing(path: Path, overwrite: bool) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from rasterio.crs import CRS
 
 from ..errors import RunFolderError
 from ..icechart.classes import CHART_NAMES, CHARTS, MASK
-from .folder import RUN_FILE
+from .contract import layer_file, layer_key, read_record, record_layers
 
 
 @dataclass
@@ -57,20 +56,14 @@ def _classes(values: np.ndarray, chart: str) -> np.ndarray:
 def read_run(folder: str | Path) -> RunCharts:
     """The predicted (and, when present, reference) charts of a run folder, on its grid."""
     folder = Path(folder)
-    try:
-        record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise RunFolderError(
-            f"{folder} is not a finished Sea Ice Mapper run: {RUN_FILE} is missing or unreadable. "
-            "Expected the folder `python -m core predict` (or the QGIS plugin) writes per scene, "
-            "with sic.tif, sod.tif and floe.tif; run a prediction first."
-        ) from None
+    record = read_record(folder)
+    # Files by key as run.json lists them (the contract), else by their fixed names.
+    files = {layer.key: layer.file for layer in record_layers(record)}
     grid: tuple[CRS, Affine, tuple[int, int]] | None = None
     arrays: dict[str, np.ndarray] = {}
-    names = [name.lower() for name in CHART_NAMES]
-    stems = names + [f"chart_{n}" for n in names] + [f"{n}_confidence" for n in names]
-    for stem in stems:
-        path = folder / f"{stem}.tif"
+    kinds = ("prediction", "reference", "confidence")
+    for key in [layer_key(kind, chart) for kind in kinds for chart in CHART_NAMES]:
+        path = folder / files.get(key, layer_file(key))
         if not path.exists():
             continue
         with rasterio.open(path) as ds:
@@ -82,7 +75,7 @@ def read_run(folder: str | Path) -> RunCharts:
                     f"{path.name} is not on the grid of sic.tif in {folder}; the run folder was "
                     "altered. Run the prediction again."
                 )
-            arrays[stem] = ds.read(1)
+            arrays[key] = ds.read(1)
     missing = [n.lower() + ".tif" for n in CHART_NAMES if n.lower() not in arrays]
     if missing or grid is None:
         raise RunFolderError(

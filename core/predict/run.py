@@ -21,7 +21,8 @@ from ..icechart.classes import CHART_NAMES
 from ..model.bundle import load_bundle
 from ..model.manifest import Manifest, read_manifest, resolve_weights
 from ..model.unet import MultiTaskUNet, fold_batch_norm
-from ..output.folder import RUN_FILE, atomic_folder, refuse_existing
+from ..output.contract import RUN_FILE, run_layers
+from ..output.folder import atomic_folder, refuse_existing
 from ..output.georef import SwathGeoref, parse_crs
 from ..output.layers import LayerWriter
 from ..scene.reader import Scene, SceneInfo, open_scene
@@ -32,7 +33,7 @@ from .inputs import Inputs, InputSpec, build_inputs
 from .params import PredictParams
 from .progress import Reporter
 
-RUN_FORMAT_VERSION = 1
+RUN_FORMAT_VERSION = 2  # 2: run.json "layers" is the list of core/output/contract.py
 
 
 @dataclass
@@ -212,7 +213,7 @@ def run_prediction(
                 "device": loaded.device.describe(),
                 "params": {**asdict(params), "weights": str(params.weights or "bundled")},
                 "cache_key": cache_key(scene_path, loaded.manifest, params),
-                "layers": {key: path.name for key, path in writer.written.items()},
+                "layers": run_layers(writer.written, staging),
                 "seconds": seconds,
             }
             (staging / RUN_FILE).write_text(json.dumps(record, indent=2) + "\n", "utf-8")

@@ -7,6 +7,7 @@ OUT/desktop.png, then quits QGIS with status 0 (1 if a step did not finish).
 
 import json
 import os
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -18,6 +19,7 @@ from qgis.PyQt.QtCore import QTimer
 OUT = Path(os.environ["SIM_E2E_OUT"])
 SCENE = os.environ["SIM_E2E_SCENE"]
 PLUGIN = "sea_ice_mapper"
+HEAVY = ("torch", "netCDF4", "rasterio", "shapely", "pyogrio", "pandas", "xarray")
 state = {"started": time.monotonic(), "dock": None}
 
 
@@ -71,6 +73,8 @@ def shoot(dock) -> None:
         "groups": [g.name() for g in root.children()],
         "layers": [layer.name() for layer in QgsProject.instance().mapLayers().values()],
         "steps": state.get("steps", []),
+        "engine": str(dock.last_task.engine.python) if dock.last_task is not None else None,
+        "heavy_modules": sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY)),
         "messages": [w.text() for w in qgis.utils.iface.messageBar().items()],
         "seconds": time.monotonic() - state["started"],
     }

@@ -1,13 +1,14 @@
 """End to end in the real QGIS desktop application under Xvfb: a fresh profile with the plugin,
 a scene run from the dock, its draft chart and comparison from the dock's buttons, a screenshot.
-Part of ``make test`` (about 20 s); skipped without xvfb-run and qgis."""
+The desktop's Python gets none of the engine's packages: the dock runs the engine, the Python
+named by SEA_ICE_MAPPER_ENGINE_PYTHON (default: this test's). Part of ``make test`` (about
+20 s); skipped without xvfb-run and qgis."""
 
 import json
 import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,12 @@ def test_desktop_runs_a_scene_drafts_and_compares_from_the_dock(tmp_path):
     (plugins / PLUGIN_PACKAGE).symlink_to(REPO_ROOT, target_is_directory=True)
     out = tmp_path / "out"
     out.mkdir()
+    engine = os.environ.get("SEA_ICE_MAPPER_ENGINE_PYTHON", sys.executable)
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
         "SIM_E2E_OUT": str(out),
         "SIM_E2E_SCENE": str(SCENE),
-        "PYTHONPATH": sysconfig.get_paths()["purelib"],
+        "SEA_ICE_MAPPER_ENGINE_PYTHON": engine,
         "QT_QPA_PLATFORM": "xcb",
         "QGIS_PLUGINPATH": str(plugins),
         "PYTHONFAULTHANDLER": "1",
@@ -58,7 +60,9 @@ def test_desktop_runs_a_scene_drafts_and_compares_from_the_dock(tmp_path):
     assert result["ran_on"] == "Ran on: CPU (cpu, float32)"
     assert any(name.startswith("20190315T101500_cis") for name in result["groups"])
     assert any(name.endswith("SIC predicted [%]") for name in result["layers"])
-    # The draft chart and comparison run inside the desktop's process, beside its own GEOS/GDAL.
+    # Predict, draft chart and comparison ran in the engine, not in the desktop's process.
+    assert result["engine"] == engine
+    assert result["heavy_modules"] == [], result["heavy_modules"]
     assert result["steps"] == ["start_draft", "start_compare"]
     assert "20190315T101500_cis draft chart" in result["layers"], result["messages"]
     assert "SIC predicted − chart [pp]" in result["layers"], result["messages"]

@@ -1,7 +1,12 @@
-"""Fixtures for tests in a real headless QGIS: the plugin loaded through QGIS's own machinery."""
+"""Fixtures for tests in a real headless QGIS: the plugin loaded through QGIS's own machinery.
+
+The plugin runs the engine as ``$SEA_ICE_MAPPER_ENGINE_PYTHON -m core``: the variable when set
+(the Makefile points it at the engine's own environment), else this test Python.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +17,10 @@ import qgis.utils
 from qgis.core import QgsProject, QgsSettings
 
 from repo_paths import PLUGIN_PACKAGE
+
+ENGINE_PYTHON_ENV = "SEA_ICE_MAPPER_ENGINE_PYTHON"
+os.environ.setdefault(ENGINE_PYTHON_ENV, sys.executable)
+ENGINE_PYTHON = os.environ[ENGINE_PYTHON_ENV]
 
 
 class IfaceRecorder:

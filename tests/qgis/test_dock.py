@@ -1,9 +1,10 @@
-"""The dock in a real QGIS: a background run adds styled layers; cancel and errors behave."""
+"""The dock in a real QGIS: the engine's run adds styled layers; cancel and errors behave."""
 
+import sys
 from pathlib import Path
 
 import rasterio
-from dock_helpers import choose, wait_for
+from dock_helpers import choose, wait_for, wait_for_check, wait_until
 from qgis.core import (
     QgsMapRendererParallelJob,
     QgsMapSettings,
@@ -26,6 +27,8 @@ def test_a_run_adds_one_styled_group_and_shows_the_device(
     assert not dock.run_button.isEnabled() and dock.cancel_button.isEnabled()
     wait_for(dock)
     assert dock.last_task.result is not None, dock.status.text()
+    # It ran in the standby engine the dock had started ahead (torch already imported).
+    assert dock.last_task.engine.process.args[-1] == "standby"
     assert dock.ran_on.text() == "Ran on: CPU (cpu, float32)"
     root = QgsProject.instance().layerTreeRoot()
     [group] = root.children()
@@ -81,11 +84,14 @@ def test_rendered_map_shows_wmo_colours_where_the_chart_says(
 def test_cancel_leaves_no_files_and_no_layers(dock, medium_scene, random_bundle, tmp_path):
     choose(dock, medium_scene, random_bundle, tmp_path / "out")
     task = dock.start_run()
+    assert wait_until(lambda: task.stage == "model", 60), task.stage  # the engine is at work
     dock.cancel_run()
     wait_for(dock)
-    assert task.result is None
+    assert task.result is None and task.cancelled
+    assert task.engine.process.returncode == 130  # SIGTERM: it cleaned up, then exited
     assert dock.status.text() == "Cancelled; nothing was written."
-    assert not any((tmp_path / "out").rglob("*.tif")) if (tmp_path / "out").exists() else True
+    out = tmp_path / "out"
+    assert not out.exists() or list(out.iterdir()) == []  # no run, no staging folder
     assert QgsProject.instance().layerTreeRoot().children() == []
 
 
@@ -97,15 +103,33 @@ def test_a_bad_scene_is_shown_inline_and_not_run(dock, random_bundle, tmp_path):
     assert dock.start_run() is None
     assert "Fix the scene" in dock.status.text()
     dock.scene_widget.setFilePath(str(tmp_path / "missing_prep.nc"))
+    wait_for_check(dock)
     assert "does not exist" in dock.scene_info.text()
 
 
-def test_an_existing_run_is_an_error_the_analyst_understands(
+def test_the_picker_passes_sentinel1_products_to_the_engine(dock, tmp_path):
+    """.SAFE folders, their manifest.safe and .zip files reach the engine's ``info``."""
+    safe = tmp_path / "S1A_EW_GRDM_1SDH_20200101T000000_20200101T000100_0_0_0.SAFE"
+    safe.mkdir()
+    (safe / "manifest.safe").write_text("<xfdu/>")
+    for path in (safe, safe / "manifest.safe", safe.with_suffix(".zip")):
+        dock.scene_widget.setFilePath(str(path))
+        assert dock.checking is not None and dock.checking.engine.args == [str(path)]
+        wait_for_check(dock)
+        assert dock.scene_info.text() and dock.scene_info.text() != "Checking the scene…"
+
+
+def test_a_repeated_run_is_reused_and_a_different_one_needs_overwrite(
     dock, medium_scene, random_bundle, tmp_path
 ):
     choose(dock, medium_scene, random_bundle, tmp_path / "out")
     dock.start_run()
     wait_for(dock)
+    dock.start_run()  # same scene, weights and parameters: the engine skips it
+    wait_for(dock)
+    assert "Already done with the same weights and parameters" in dock.status.text()
+    assert len(QgsProject.instance().layerTreeRoot().children()) == 1  # the group, re-added
+    dock.sar.setChecked(False)  # a different run into the same folder
     dock.start_run()
     wait_for(dock)
     assert "already exists" in dock.status.text() and "Overwrite" in dock.status.text()
@@ -124,7 +148,26 @@ def test_settings_survive_a_new_dock(dock, medium_scene, random_bundle, tmp_path
 
 
 def test_diagnostics_report_names_versions_and_devices(dock):
-    report = dock.copy_diagnostics()
+    from conftest import ENGINE_PYTHON
+
+    assert dock.copy_diagnostics() is not None
+    assert wait_until(lambda: dock.diagnostics_task is None, 60)
+    report = dock.last_diagnostics
     assert report.startswith("## Sea Ice Mapper diagnostics")
-    for needle in ("QGIS:", "Python:", "torch:", "CUDA available:", "rasterio:"):
+    assert f"- Engine interpreter: {ENGINE_PYTHON}" in report
+    for needle in ("QGIS:", "### Engine", "- torch: ", "CUDA available:", "- rasterio: "):
         assert needle in report
+
+
+def test_without_an_engine_the_dock_says_how_to_set_it_up(dock, monkeypatch, medium_scene):
+    from conftest import ENGINE_PYTHON_ENV
+
+    monkeypatch.delenv(ENGINE_PYTHON_ENV)
+    dock.engine_changed()  # what the set-up widget calls after a change
+    assert "engine is not set up" in dock.engine_info.text()
+    assert not dock.run_button.isEnabled()
+    dock.scene_widget.setFilePath(str(medium_scene))
+    assert "Set up engine" in dock.scene_info.text() and dock.start_run() is None
+    monkeypatch.setenv(ENGINE_PYTHON_ENV, sys.executable)
+    dock.engine_changed()
+    assert dock.run_button.isEnabled() and dock.engine_info.text() == f"Engine: {sys.executable}"

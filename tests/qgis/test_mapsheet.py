@@ -1,5 +1,7 @@
 """The one-page map sheet of a run, laid out and rendered by QGIS."""
 
+import importlib
+
 import pytest
 from qgis.core import QgsProject
 from qgis.PyQt.QtGui import QColor, QImage
@@ -7,15 +9,15 @@ from qgis.PyQt.QtGui import QColor, QImage
 from core.icechart.classes import CHARTS
 from core.predict.params import PredictParams
 from core.predict.run import run_prediction
-from plugin.layers import add_run_layers
 from plugin.mapsheet import CHART, PREDICTED, MapSheetError, export_png, map_sheet
 
 
 @pytest.fixture()
-def run_group(medium_scene, random_bundle, tmp_path):
+def run_group(plugin_on_path, medium_scene, random_bundle, tmp_path):
+    layers = importlib.import_module(f"{plugin_on_path}.plugin.layers")  # imports ..core
     result = run_prediction(medium_scene, tmp_path / "out", PredictParams(weights=random_bundle))
     project = QgsProject.instance()
-    yield project, add_run_layers(result.folder, project)
+    yield project, layers.add_run_layers(result.folder, project)
     project.clear()
 
 
