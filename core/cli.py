@@ -249,6 +249,8 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # file names need not be valid UTF-8
+        getattr(stream, "reconfigure", lambda **_: None)(errors="backslashreplace")
     args = _parser().parse_args(argv)
     try:
         commands = {
@@ -262,3 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SeaIceMapperError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # outputs are atomic: nothing partial is left behind
+        print("interrupted; nothing was left half-written", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: one line, not a traceback
+        from .failures import describe_failure
+
+        print(f"error: {describe_failure(error)}", file=sys.stderr)
+        return 3

@@ -123,8 +123,10 @@ def build_inputs(
             fill = scene.fill_value(name)
             if spec.method == "nearest":
                 values = scene.read(name, step=spec.factor).astype(np.float32, copy=False)
-                ok = np.isfinite(values) & (values != fill)
-                values = np.where(np.isfinite(values), values, fill)
+                finite = np.isfinite(values)
+                ok = finite & (values != fill)
+                values = np.where(finite, values, fill)
+                valid[...] &= finite  # NaN/inf in any channel: no prediction there
             else:
                 values, share = block_mean(scene, name, spec.factor, fill)
                 ok = share >= 0.5
@@ -137,10 +139,11 @@ def build_inputs(
         if name in SAR_VARIABLES:
             return full_grid(name)
         if name in COARSE_VARIABLES:
-            grid = np.nan_to_num(scene.read(name).astype(np.float32, copy=False))
-            return grid[
-                np.ix_(coarse_indices(rows, grid.shape[0]), coarse_indices(cols, grid.shape[1]))
-            ]
+            grid = scene.read(name).astype(np.float32, copy=False)
+            cells = np.ix_(coarse_indices(rows, grid.shape[0]), coarse_indices(cols, grid.shape[1]))
+            finite = np.isfinite(grid)[cells]
+            valid[...] &= finite  # e.g. t2m = inf: masked, never a confident chart
+            return np.where(finite, grid[cells], 0)
         if name == "aux_time":
             return np.full((h, w), 2 * (scene.info.time.month - 1) / 11 - 1, np.float32)
         lat, lon = scene.latlon()
