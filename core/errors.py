@@ -60,3 +60,7 @@ class RunFolderError(SeaIceMapperError, ValueError):
 
 class OutputExistsError(SeaIceMapperError, FileExistsError):
     """An output exists and overwriting was not asked for."""
+
+
+class ParamsError(SeaIceMapperError, ValueError):
+    """A run parameter or output name is out of range or of the wrong kind."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import ParamsError
 from ..icechart.classes import CHART_NAMES
 from ..icechart.rasterize import rasterize_chart
 from ..icechart.sigrid import read_chart
@@ -16,6 +17,8 @@ from .params import DraftParams
 from .polygons import build_draft
 from .regions import region_keys, split_key
 from .write import write_draft
+
+MIN_AGREEMENT = 80.0  # percent; below it the written chart misrepresents the prediction
 
 
 @dataclass
@@ -50,6 +53,8 @@ def agreement(run: RunCharts, chart_path: Path) -> dict[str, float]:
 
 def draft_chart(run_dir: str | Path, out: str | Path, params: DraftParams) -> DraftResult:
     start = time.perf_counter()
+    if Path(out).suffix.lower() != ".gpkg":  # before any work, not after
+        raise ParamsError(f"a draft chart is written as a GeoPackage (.gpkg), not {Path(out).name}")
     run = read_run(run_dir)
     read_s = time.perf_counter() - start
     chart = build_draft(run, params)
@@ -57,4 +62,13 @@ def draft_chart(run_dir: str | Path, out: str | Path, params: DraftParams) -> Dr
     files = write_draft(chart, Path(out), params.shapefile, params.overwrite)
     write_s = time.perf_counter() - write_start
     seconds = {"reading": read_s, **chart.seconds, "writing": write_s}
-    return DraftResult(files, len(chart), agreement(run, files[0]), seconds, chart.warnings)
+    agree = agreement(run, files[0])
+    low = {name: value for name, value in agree.items() if value < MIN_AGREEMENT}
+    warnings = list(chart.warnings)
+    if low:
+        warnings.append(
+            "read back onto the prediction grid, the chart agrees with the pixels on only "
+            + ", ".join(f"{k} {v:.1f} %" for k, v in low.items())
+            + f" (below {MIN_AGREEMENT:.0f} %): check it before use, or write it in the run's CRS."
+        )
+    return DraftResult(files, len(chart), agree, seconds, warnings)

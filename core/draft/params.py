@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 # Smallest polygon kept: 1.5 km², i.e. at least 2 cells of the model's 800 m grid. A lone cell
@@ -19,7 +20,24 @@ class DraftParams:
     overwrite: bool = False
 
     def __post_init__(self) -> None:
-        if self.min_area_km2 < 0:
+        if not math.isfinite(self.min_area_km2) or self.min_area_km2 < 0:
             raise ValueError(f"the minimum polygon area must be ≥ 0 km², not {self.min_area_km2}")
-        if self.simplify_m is not None and self.simplify_m < 0:
+        if self.simplify_m is not None and not (
+            math.isfinite(self.simplify_m) and self.simplify_m >= 0
+        ):
             raise ValueError(f"the simplification tolerance must be ≥ 0 m, not {self.simplify_m}")
+        if self.crs is not None:
+            check_crs(self.crs)
+
+
+def check_crs(text: str) -> None:
+    """Refuse an output CRS that PROJ does not know, before any work."""
+    from rasterio.crs import CRS
+    from rasterio.errors import CRSError
+
+    try:
+        CRS.from_user_input(text)
+    except CRSError:
+        raise ValueError(
+            f"unknown CRS {text!r}; give an EPSG code (e.g. EPSG:3413) or a WKT/PROJ definition"
+        ) from None

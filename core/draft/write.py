@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from ..errors import ParamsError
 from ..icechart.classes import CHARTS
 from ..icechart.export import GPKG_OPTIONS, as_multipolygons, embed_styles
 from ..icechart.ogr import pyogrio
@@ -39,7 +40,7 @@ def write_draft(
     """Write ``path`` (.gpkg) and, with ``shapefile``, ``path`` with .shp; returns the files."""
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
-        raise ValueError(f"a draft chart is written as a GeoPackage (.gpkg), not {path.name}")
+        raise ParamsError(f"a draft chart is written as a GeoPackage (.gpkg), not {path.name}")
     shp = path.with_suffix(".shp")
     refuse_existing(path, overwrite)
     for name in shapefile_names(shp) if shapefile else []:

@@ -59,3 +59,19 @@ def unwrap_polygon(geometry: shapely.Geometry, pole_lat: float = 90.0) -> shapel
             holes.append(hole + np.array([shift, 0.0]))
         parts.append(shapely.Polygon(shell, holes))
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def split_at_antimeridian(geometry: shapely.Geometry) -> shapely.Geometry:
+    """A lon/lat (multi)polygon cut at ±180° into parts that each stay within -180..180, so
+    no written edge spans the globe (for charts written in a geographic CRS)."""
+    if geometry is None or geometry.is_empty or not crosses(geometry):
+        return geometry
+    flat = shapely.make_valid(unwrap_polygon(geometry))
+    parts = []
+    for shift in (-360.0, 0.0, 360.0):  # the world, and one turn either side of it
+        window = shapely.box(-180 - shift, -90, 180 - shift, 90)
+        piece = shapely.intersection(flat, window)
+        if not piece.is_empty:
+            parts.append(shapely.transform(piece, lambda xy, s=shift: xy + np.array([s, 0.0])))
+    polygons = [p for part in parts for p in shapely.get_parts(part) if p.geom_type == "Polygon"]
+    return shapely.MultiPolygon(polygons) if polygons else shapely.Polygon()

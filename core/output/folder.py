@@ -238,3 +238,12 @@ SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qml", ".qix", ".sbn
 def shapefile_names(shp: Path) -> list[str]:
     """Every file a shapefile set may have: published, replaced and refused as one."""
     return [shp.stem + suffix for suffix in SHAPEFILE_PARTS]
+
+
+def recover_output(path: Path) -> None:
+    """Roll back or finish an interrupted publish of ``path`` before reading it (e.g. a
+    checkpoint whose replacement was killed between its renames)."""
+    path = Path(path)
+    if path.parent.is_dir():
+        with output_lock(path.parent, path.name):
+            recover(path.parent, path.name)

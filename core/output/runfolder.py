@@ -10,10 +10,13 @@ import numpy as np
 import rasterio
 from affine import Affine
 from rasterio.crs import CRS
+from rasterio.errors import RasterioIOError
 
 from ..errors import RunFolderError
 from ..icechart.classes import CHART_NAMES, CHARTS, MASK
 from .folder import RUN_FILE
+
+MAX_RUN_PIXELS = 20000 * 20000  # a whole scene's swath on its map grid, with room to spare
 
 
 @dataclass
@@ -65,6 +68,11 @@ def read_run(folder: str | Path) -> RunCharts:
             "Expected the folder `python -m core predict` (or the QGIS plugin) writes per scene, "
             "with sic.tif, sod.tif and floe.tif; run a prediction first."
         ) from None
+    if not isinstance(record, dict):
+        raise RunFolderError(
+            f"{folder / RUN_FILE} is not a run record (a JSON object); the run folder was "
+            "altered. Run the prediction again."
+        )
     grid: tuple[CRS, Affine, tuple[int, int]] | None = None
     arrays: dict[str, np.ndarray] = {}
     names = [name.lower() for name in CHART_NAMES]
@@ -73,16 +81,24 @@ def read_run(folder: str | Path) -> RunCharts:
         path = folder / f"{stem}.tif"
         if not path.exists():
             continue
-        with rasterio.open(path) as ds:
-            here = (ds.crs, ds.transform, (ds.height, ds.width))
-            if grid is None:
-                grid = here
-            elif here != grid:
-                raise RunFolderError(
-                    f"{path.name} is not on the grid of sic.tif in {folder}; the run folder was "
-                    "altered. Run the prediction again."
-                )
-            arrays[stem] = ds.read(1)
+        try:
+            with rasterio.open(path) as ds:
+                here = (ds.crs, ds.transform, (ds.height, ds.width))
+                if grid is None:
+                    grid = here
+                elif here != grid:
+                    raise RunFolderError(
+                        f"{path.name} is not on the grid of sic.tif in {folder}; the run folder "
+                        "was altered. Run the prediction again."
+                    )
+                if ds.driver != "GTiff" or ds.height * ds.width > MAX_RUN_PIXELS:
+                    raise RasterioIOError(ds.driver)
+                arrays[stem] = ds.read(1)
+        except RasterioIOError:
+            raise RunFolderError(
+                f"{path.name} in {folder} is not a readable GeoTIFF of a run; the run folder was "
+                "altered or damaged. Run the prediction again."
+            ) from None
     missing = [n.lower() + ".tif" for n in CHART_NAMES if n.lower() not in arrays]
     if missing or grid is None:
         raise RunFolderError(

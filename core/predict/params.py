@@ -5,15 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SeaIceMapperError
+from ..errors import ParamsError
 from ..scene.schema import POLAR_STEREO_NORTH
 
 MIN_TILE = 16  # the U-Net pools four times: smaller tiles hold no context
 MAX_TILE = 65536
-
-
-class ParamsError(SeaIceMapperError, ValueError):
-    """A run parameter is out of range or of the wrong kind."""
 
 
 @dataclass(frozen=True)
