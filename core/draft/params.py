@@ -37,7 +37,7 @@ def check_crs(text: str) -> None:
 
     try:
         CRS.from_user_input(text)
-    except CRSError:
+    except (CRSError, ValueError):
         raise ValueError(
             f"unknown CRS {text!r}; give an EPSG code (e.g. EPSG:3413) or a WKT/PROJ definition"
         ) from None

@@ -37,7 +37,7 @@ class TargetGrid:
 def parse_crs(text: str) -> CRS:
     try:
         crs = CRS.from_user_input(text)
-    except CRSError as error:
+    except (CRSError, ValueError) as error:  # PROJ raises ValueError for e.g. EPSG:garbage
         raise SeaIceMapperError(
             f"Cannot use the CRS {text!r}: {error}. Give an EPSG code (e.g. EPSG:3413, the "
             "default) or a WKT/PROJ definition of a projected CRS."

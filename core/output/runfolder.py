@@ -62,7 +62,7 @@ def read_run(folder: str | Path) -> RunCharts:
     folder = Path(folder)
     try:
         record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         raise RunFolderError(
             f"{folder} is not a finished Sea Ice Mapper run: {RUN_FILE} is missing or unreadable. "
             "Expected the folder `python -m core predict` (or the QGIS plugin) writes per scene, "

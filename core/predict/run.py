@@ -138,7 +138,7 @@ def finished_run(folder: Path) -> dict | None:
     """The ``run.json`` of a complete run folder, or None."""
     try:
         return json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 

@@ -7,6 +7,7 @@ pixel) or by window, so a full 5000 × 5200 scene is usable in a few hundred MB.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -362,9 +363,16 @@ def _open_netcdf(path: Path) -> netCDF4.Dataset:
         head = handle.read(8)
     if not any(head.startswith(magic) for magic in NETCDF_MAGIC):
         raise SceneFormatError(
-            f"{path.name} is not a netCDF file (it starts with {head[:8]!r}). Expected an "
-            "AI4Arctic ready-to-train scene (.nc)."
+            f"{path.name} is not a netCDF file (it lacks the netCDF/HDF5 signature). Expected "
+            "an AI4Arctic ready-to-train scene (.nc)."
         )
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise SceneFormatError(
+            f"The name {str(path)!r} is not valid UTF-8, which the netCDF library cannot open. "
+            "Rename the file (e.g. to its scene id, '<YYYYmmddTHHMMSS>_<cis|dmi>_prep.nc')."
+        ) from None
     try:
         ds = netCDF4.Dataset(path, "r")
     except OSError as error:
