@@ -44,6 +44,10 @@ class OutputBusyError(SeaIceMapperError, FileExistsError):
     """Another process is writing the same output right now."""
 
 
+class OutputLockError(SeaIceMapperError, PermissionError):
+    """The lock beside an output cannot be created."""
+
+
 def _step() -> None:
     """A point between two operations of a publish; the fault-injection tests kill us here."""
     global _steps_done
@@ -53,7 +57,26 @@ def _step() -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def interrupted(dest: Path, key: str) -> bool:
+    """Whether a publish of ``dest/KEY`` left entries behind (killed, or still running)."""
+    pattern = glob_escape(key)
+    return any(
+        True
+        for glob in (f".{pattern}.old-*", f".{pattern}.part-*", f".{pattern}.lock")
+        for _ in dest.glob(glob)
+    )
+
+
 def refuse_existing(path: Path, overwrite: bool) -> None:
+    """Refuse an existing ``path`` without ``overwrite``, after recovering what a killed
+    publish of it left (so the answer is about the last complete output)."""
+    path = Path(path)
+    if path.parent.is_dir() and interrupted(path.parent, path.name):
+        recover_output(path)
+    _refuse(path, overwrite)
+
+
+def _refuse(path: Path, overwrite: bool) -> None:
     if os.path.lexists(path) and not overwrite:
         raise OutputExistsError(
             f"{path} already exists; pass overwrite (--overwrite, or tick 'Overwrite' in QGIS) "
@@ -81,7 +104,7 @@ def output_lock(dest: Path, key: str) -> Iterator[None]:
             raise busy from None
     else:
         while True:
-            fd = os.open(path, flags, 0o644)
+            fd = _open_lock(path, flags)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -102,6 +125,16 @@ def output_lock(dest: Path, key: str) -> Iterator[None]:
             os.unlink(path)
         finally:
             os.close(fd)
+
+
+def _open_lock(path: Path, flags: int) -> int:
+    try:
+        return os.open(path, flags, 0o644)
+    except OSError as error:  # e.g. a symbolic link planted there (O_NOFOLLOW), no permission
+        raise OutputLockError(
+            f"Cannot create the lock file {path} ({error.strerror}); nothing was written. Check "
+            "that the output folder is writable and that the lock file is not a link."
+        ) from None
 
 
 def _write_journal(folder: Path, record: dict) -> None:
@@ -195,13 +228,15 @@ def atomic_outputs(
     whole run, so a second writer of the same output stops at once with a clear message."""
     dest = Path(dest)
     key = key or names[0]
+    if dest.is_dir() and interrupted(dest, key):
+        recover_output(dest / key)
     for name in names:
         refuse_existing(dest / name, overwrite)
     dest.mkdir(parents=True, exist_ok=True)
     with output_lock(dest, key):
         recover(dest, key)
         for name in names:  # recovery may have restored an entry the refusal did not see
-            refuse_existing(dest / name, overwrite)
+            _refuse(dest / name, overwrite)
         _step()
         staging = Path(tempfile.mkdtemp(prefix=f".{key}.part-", dir=dest))
         try:
