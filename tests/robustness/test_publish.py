@@ -223,7 +223,7 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_nothing(tmp_path):
         time.sleep(0.05)
     assert proc.poll() is None, "synth ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=60)
+    _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "Traceback" not in stderr
     assert len(stderr.strip().splitlines()) == 1, stderr
