@@ -70,7 +70,8 @@ def split_at_antimeridian(geometry: shapely.Geometry) -> shapely.Geometry:
     parts = []
     for shift in (-360.0, 0.0, 360.0):  # the world, and one turn either side of it
         window = shapely.box(-180 - shift, -90, 180 - shift, 90)
-        piece = shapely.intersection(flat, window)
+        with np.errstate(invalid="ignore"):  # GEOS on degenerate slivers: harmless
+            piece = shapely.intersection(flat, window)
         if not piece.is_empty:
             parts.append(shapely.transform(piece, lambda xy, s=shift: xy + np.array([s, 0.0])))
     polygons = [p for part in parts for p in shapely.get_parts(part) if p.geom_type == "Polygon"]
