@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import SeaIceMapperError
+from ..errors import ParamsError, SeaIceMapperError
 from ..failures import describe_failure, shown
 from ..output.georef import parse_crs
 from ..scene.names import parse_scene_id, prep_name
@@ -39,7 +39,7 @@ class Shard:
                 offset = int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
                 text = f"{int(env['SLURM_ARRAY_TASK_ID']) - offset}/{env['SLURM_ARRAY_TASK_COUNT']}"
             except ValueError:
-                raise SeaIceMapperError(
+                raise ParamsError(
                     "SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT must be "
                     f"whole numbers, found {env.get('SLURM_ARRAY_TASK_ID')!r}, "
                     f"{env.get('SLURM_ARRAY_TASK_MIN')!r}, {env.get('SLURM_ARRAY_TASK_COUNT')!r}; "
@@ -48,9 +48,9 @@ class Shard:
         try:
             index, count = (int(part) for part in text.split("/"))
         except ValueError:
-            raise SeaIceMapperError(f"shard {text!r} is not INDEX/COUNT, e.g. 0/4") from None
+            raise ParamsError(f"shard {text!r} is not INDEX/COUNT, e.g. 0/4") from None
         if not 0 <= index < count:
-            raise SeaIceMapperError(f"shard {text!r}: need 0 <= INDEX < COUNT")
+            raise ParamsError(f"shard {text!r}: need 0 <= INDEX < COUNT")
         return cls(index, count)
 
     def take(self, items: Sequence[Path]) -> list[Path]:
