@@ -31,9 +31,9 @@ def test_a_batch_carries_on_past_every_kind_of_failure(tmp_path, random_bundle):
     names = [str(p) for p in [good, nc3, scenes / "missing_prep.nc"]]
     listing.write_text("\n".join(names) + "\n")
     out = tmp_path / "out"
+    options = ["--weights", str(random_bundle), "--device", "cpu", "--quiet", "--no-sar"]
     done = run_python(
-        ["-m", "core", "predict", str(scenes), str(listing), "--out", str(out)]
-        + ["--weights", str(random_bundle), "--device", "cpu", "--quiet", "--no-sar"]
+        ["-m", "core", "predict", str(scenes), str(listing), "--out", str(out), *options]
     )
     text = done.stdout + done.stderr
     assert done.returncode == 1, text
@@ -47,10 +47,8 @@ def test_a_batch_carries_on_past_every_kind_of_failure(tmp_path, random_bundle):
 def test_an_unwritable_output_is_one_failure_per_scene_not_a_crash(tmp_path, random_bundle):
     blocker = tmp_path / "out"
     blocker.write_text("a file where the output folder should be")
-    done = run_python(
-        ["-m", "core", "predict", str(GOOD_SCENE), "--out", str(blocker)]
-        + ["--weights", str(random_bundle), "--device", "cpu", "--quiet"]
-    )
+    options = ["--weights", str(random_bundle), "--device", "cpu", "--quiet"]
+    done = run_python(["-m", "core", "predict", str(GOOD_SCENE), "--out", str(blocker), *options])
     text = done.stdout + done.stderr
     assert done.returncode == 1 and "Traceback" not in text
     assert "FAILED" in text and "cannot read or write a file" in text
