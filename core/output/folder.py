@@ -232,7 +232,12 @@ def atomic_outputs(
         recover_output(dest / key)
     for name in names:
         refuse_existing(dest / name, overwrite)
-    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputLockError(
+            f"Cannot create the output folder {dest} ({error.strerror}); choose a writable place."
+        ) from None
     with output_lock(dest, key):
         recover(dest, key)
         for name in names:  # recovery may have restored an entry the refusal did not see

@@ -92,3 +92,19 @@ def test_slurm_shard_environment_is_validated():
     assert Shard.parse(None, {"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4"}) == Shard(
         3, 4
     )
+
+
+def test_every_warp_is_bounded_by_the_scene_pixels():
+    """A 250 × 200-pixel scene whose tie points span about 2,200 km: no grid is sized from it
+    (the reader refuses such a scene first; this guards any other caller of the warp)."""
+    import numpy as np
+
+    from core.errors import SeaIceMapperError
+    from core.output.georef import SwathGeoref
+
+    i, j = np.meshgrid(np.linspace(0, 1, 21), np.linspace(0, 1, 21), indexing="ij")
+    lat, lon = 65 + 15 * i, -60 + 40 * j
+    with pytest.raises(SeaIceMapperError, match="far more than its 250 × 200 pixels"):
+        SwathGeoref(lat, lon, (250, 200)).grid(80.0, 800.0)
+    small = SwathGeoref(70 + 0.0144 * i, -50 + 0.047 * j, (250, 200)).grid(80.0, 800.0)
+    assert small.width * small.height < 1_000_000
