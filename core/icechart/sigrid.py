@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 from rasterio.crs import CRS
+from rasterio.errors import CRSError
 
 from ..errors import ChartFormatError, ChartNotFoundError
 from .antimeridian import crosses, unwrap_polygon
@@ -95,7 +96,13 @@ def read_chart(
             f"{', '.join(map(str, bad[:10]))}{' ...' if len(bad) > 10 else ''}). Every chart "
             "feature must be a polygon; delete or fix those features."
         )
-    geographic = CRS.from_user_input(meta["crs"]).is_geographic
+    try:
+        geographic = CRS.from_user_input(meta["crs"]).is_geographic
+    except (CRSError, ValueError):
+        raise ChartFormatError(
+            f"{path.name} has a coordinate reference system PROJ does not know; give it a "
+            "standard one (e.g. EPSG:4326 or EPSG:3413) and try again."
+        ) from None
     _check_coordinates(path.name, geometries, fids, geographic)
     if geographic:  # pan-Arctic charts: rings that jump across 180° or go round the pole
         wrapped = np.array([crosses(g) for g in geometries], dtype=bool)
