@@ -86,7 +86,12 @@ def read_chart(
             "Give it one (a .prj file, or 'Assign projection' in QGIS) and try again."
         )
 
-    geometries = shapely.from_wkb(wkb) if wkb is not None else np.array([None] * len(fids))
+    # a damaged geometry (e.g. a ring that does not close) becomes None: refused by id below
+    geometries = (
+        shapely.from_wkb(wkb, on_invalid="ignore")
+        if wkb is not None
+        else np.array([None] * len(fids))
+    )
     types = shapely.get_type_id(geometries)
     polygonal = np.isin(types, [3, 6]) & ~shapely.is_empty(geometries)
     if not polygonal.all():
