@@ -108,3 +108,22 @@ def test_every_warp_is_bounded_by_the_scene_pixels():
         SwathGeoref(lat, lon, (250, 200)).grid(80.0, 800.0)
     small = SwathGeoref(70 + 0.0144 * i, -50 + 0.047 * j, (250, 200)).grid(80.0, 800.0)
     assert small.width * small.height < 1_000_000
+
+
+def test_a_shapefile_set_is_refused_when_any_part_exists(tmp_path, small_run):
+    from core.draft.make import draft_chart
+    from core.draft.params import DraftParams
+    from core.errors import OutputExistsError
+
+    (tmp_path / "chart.dbf").write_text("someone else's table")
+    with pytest.raises(OutputExistsError, match=r"chart\.dbf already exists"):
+        draft_chart(small_run, tmp_path / "chart.gpkg", DraftParams(shapefile=True))
+    assert (tmp_path / "chart.dbf").read_text() == "someone else's table"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.dbf"]
+    result = draft_chart(
+        small_run, tmp_path / "chart.gpkg", DraftParams(shapefile=True, overwrite=True)
+    )
+    names = sorted(p.name for p in result.files)
+    assert {"chart.gpkg", "chart.shp", "chart.dbf", "chart.shx", "chart.prj"} <= set(names)
+    assert (tmp_path / "chart.dbf").read_text(errors="replace") != "someone else's table"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
