@@ -160,7 +160,7 @@ def recover(dest: Path, key: str) -> None:
         try:
             record = json.loads((transaction / JOURNAL).read_text(encoding="utf-8"))
             names, phase = list(record["names"]), str(record["phase"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             names, phase = [], "none"  # killed before its journal: nothing was moved yet
             left = [e for e in os.listdir(transaction) if e != JOURNAL + ".tmp"]
             if left and not os.path.lexists(dest / key):  # 0.3.0's swap: the old run itself
