@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from core.cli import main  # noqa: E402 (path set above)
+from training.cli import main as training_main  # noqa: E402
 
 
 def run_case(case: dict) -> dict:
@@ -28,7 +29,11 @@ def run_case(case: dict) -> dict:
     code, trace = None, ""
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main([os.fsdecode(os.fsencode(a)) for a in case["argv"]])
+            argv = [os.fsdecode(os.fsencode(a)) for a in case["argv"]]
+            if argv[0] == "training":  # python -m training ...
+                code = training_main(argv[1:])
+            else:
+                code = main(argv)
     except SystemExit as exit_:  # argparse
         code = exit_.code if isinstance(exit_.code, int) else 2
     except BaseException:  # what `python -m core` would show as a traceback

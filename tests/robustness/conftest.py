@@ -49,6 +49,7 @@ def cli_results(tmp_path_factory: pytest.TempPathFactory, random_bundle: Path, s
         *rc.option_cases(root / "options", out, random_bundle, small_run),
         *rc.run_folder_cases(root / "runs", small_run),
         *rc.chart_cases(root / "charts", small_run),
+        *rc.training_cases(root / "training", random_bundle),
     ]
     spec = root / "cases.json"
     spec.write_text(json.dumps([asdict(c) for c in cases], default=str), encoding="utf-8")

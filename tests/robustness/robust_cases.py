@@ -547,3 +547,43 @@ def chart_cases(root: Path, run: Path) -> list[Case]:
         "does not overlap",
     )
     return cases
+
+
+def training_cases(root: Path, weights: Path) -> list[Case]:
+    """``python -m training``: configs that are not configs, an unwritable submission."""
+    root.mkdir(parents=True)
+    nested, listed, garbage = root / "nested.json", root / "list.json", root / "garbage.json"
+    nested.write_text(nested_json())
+    listed.write_text("[1, 2]")
+    garbage.write_bytes(b"\xff\xfe secret")
+    blocker = root / "blocker"
+    blocker.write_text("a file where a folder should be")
+    train = ["training", "train", "--config"]
+    evaluate = ["training", "evaluate", str(GOOD_SCENE), "--weights", str(weights)]
+    return [
+        Case(
+            "training", "config nested 100000 deep", [*train, str(nested)], "nested too deeply", 2
+        ),
+        Case("training", "config a list", [*train, str(listed)], "not a JSON object", 2),
+        Case(
+            "training",
+            "config not UTF-8",
+            [*train, str(garbage)],
+            "Cannot use the training config",
+            2,
+        ),
+        Case(
+            "training",
+            "config missing",
+            [*train, str(root / "none.json")],
+            "Cannot use the training config",
+            2,
+        ),
+        Case(
+            "training",
+            "submission under a file",
+            [*evaluate, "--device", "cpu", "--submission", str(blocker / "sub.nc")],
+            "Cannot create the output folder",
+            2,
+        ),
+    ]

@@ -7,7 +7,15 @@ import re
 
 import pytest
 
-KINDS = ["scene file", "weight bundle", "option", "scene list", "run folder", "ice chart"]
+KINDS = [
+    "scene file",
+    "weight bundle",
+    "option",
+    "scene list",
+    "run folder",
+    "ice chart",
+    "training",
+]
 SECRETS = ("secret", "SECRET")  # content written into bad files: must never be echoed
 
 
