@@ -154,3 +154,15 @@ def test_a_draft_chart_in_lonlat_is_split_at_180(tmp_path, run_at_180):
     assert lon.min() < -179 and lon.max() > 179, "the scene does not straddle 180°"
     assert min(result.agreement.values()) > 95, result.agreement
     assert not any("agrees with the pixels" in w for w in result.warnings)
+
+
+def test_compare_with_a_pan_arctic_chart_at_180(tmp_path, run_at_180):
+    """0.3.0 refused such scenes as "does not overlap": the band across 180° had become a ring
+    round the rest of the globe. Every valid cell must now get the band's class (SIC 2/10)."""
+    from core.compare.reference import official_chart
+    from core.output.runfolder import read_run
+
+    run = read_run(run_at_180)
+    reference = official_chart(run, pan_arctic_chart(tmp_path, clockwise=False))
+    sic = reference.classes["SIC"][run.valid]
+    assert sic.size > 0 and (sic == 2).all()
