@@ -196,13 +196,22 @@ FIELD_TYPES: dict[str, tuple[Any, str]] = {
 }
 
 
+def describe(value: object) -> str:
+    """A value named by kind (numbers shown), never quoting text from the file."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        return json.dumps(list(value))[:60] if numbers else f"a list of {len(value)} item(s)"
+    return f"a {type(value).__name__} of length {len(value)}" if hasattr(value, "__len__") else "?"
+
+
 def check_field_types(data: dict[str, Any], where: str) -> None:
     """Refuse fields of the wrong type by name, before any of them is used."""
     for name, value in data.items():
         if name in FIELD_TYPES and not FIELD_TYPES[name][0](value):
-            shown = json.dumps(value)[:60]
             raise ModelFormatError(
-                f"{where}: field {name!r} is {shown}, expected {FIELD_TYPES[name][1]}."
+                f"{where}: field {name!r} is {describe(value)}, expected {FIELD_TYPES[name][1]}."
             )
 
 
@@ -223,7 +232,7 @@ def check_manifest(manifest: Manifest, where: str) -> None:
         )
     ):
         raise ModelFormatError(
-            f"{where}: architecture filters {json.dumps(filters)[:60]} are not 1 to 8 whole "
+            f"{where}: architecture filters ({describe(filters)}) are not 1 to 8 whole "
             "numbers from 1 to 1024."
         )
     in_channels = manifest.architecture.get("in_channels")

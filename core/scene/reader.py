@@ -155,7 +155,8 @@ class Scene:
             return float(np.asarray(value).reshape(-1)[0])
         except (TypeError, ValueError, IndexError):
             raise SceneFormatError(
-                f"In {self.path.name}, {name!r} has variable_fill_value {str(value)[:40]!r}; "
+                f"In {self.path.name}, {name!r} has a variable_fill_value of type "
+                f"{type(value).__name__}; "
                 "expected a number (the value that marks pixels without data)."
             ) from None
 
