@@ -23,6 +23,7 @@ import shutil
 import signal
 import socket
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,7 @@ RUN_FILE = "run.json"  # written last into a run folder: its presence means the 
 JOURNAL = "publish.json"
 FAULT_ENV = "SEA_ICE_MAPPER_KILL_AT_STEP"  # tests: SIGKILL this process at publish step N
 _steps_done = 0
+RECOVERY_WAIT_S = 60.0  # recovery is renames: seconds at most, even on a network drive
 
 
 class OutputBusyError(SeaIceMapperError, FileExistsError):
@@ -73,7 +75,7 @@ def refuse_existing(path: Path, overwrite: bool) -> None:
     publish of it left (so the answer is about the last complete output)."""
     path = Path(path)
     if path.parent.is_dir() and interrupted(path.parent, path.name):
-        recover_output(path)
+        recover_output(path, wait_s=0)  # a run writing it now: busy, at once
     _refuse(path, overwrite)
 
 
@@ -90,8 +92,9 @@ def _lock_path(dest: Path, key: str) -> Path:
 
 
 @contextmanager
-def output_lock(dest: Path, key: str) -> Iterator[None]:
-    """Hold ``dest/.KEY.lock``; a second holder gets ``OutputBusyError`` at once."""
+def output_lock(dest: Path, key: str, wait_s: float = 0.0) -> Iterator[None]:
+    """Hold ``dest/.KEY.lock``; a second holder gets ``OutputBusyError`` (at once, or after
+    waiting ``wait_s`` seconds for the first to finish)."""
     path = _lock_path(dest, key)
     busy = OutputBusyError(
         f"{dest / key} is being written by another run right now (lock {path.name}); wait for "
@@ -104,13 +107,17 @@ def output_lock(dest: Path, key: str) -> Iterator[None]:
         except FileExistsError:
             raise busy from None
     else:
+        deadline = time.monotonic() + wait_s
         while True:
             fd = _open_lock(path, flags)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 os.close(fd)
-                raise busy from None
+                if time.monotonic() >= deadline:
+                    raise busy from None
+                time.sleep(0.05)
+                continue
             try:  # the holder before us may have unlinked the file we locked: lock the new one
                 if os.stat(path).st_ino == os.fstat(fd).st_ino:
                     break
@@ -230,7 +237,7 @@ def atomic_outputs(
     dest = Path(dest)
     key = key or names[0]
     if dest.is_dir() and interrupted(dest, key):
-        recover_output(dest / key)
+        recover_output(dest / key, wait_s=0)
     for name in names:
         refuse_existing(dest / name, overwrite)
     try:
@@ -281,10 +288,11 @@ def shapefile_names(shp: Path) -> list[str]:
     return [shp.stem + suffix for suffix in SHAPEFILE_PARTS]
 
 
-def recover_output(path: Path) -> None:
+def recover_output(path: Path, wait_s: float = RECOVERY_WAIT_S) -> None:
     """Roll back or finish an interrupted publish of ``path`` before reading it (e.g. a
     checkpoint whose replacement was killed between its renames)."""
     path = Path(path)
-    if path.parent.is_dir():
-        with output_lock(path.parent, path.name):
+    if path.parent.is_dir() and interrupted(path.parent, path.name):
+        # several readers may arrive at once (every rank of a distributed training): wait
+        with output_lock(path.parent, path.name, wait_s=wait_s):
             recover(path.parent, path.name)
