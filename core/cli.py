@@ -270,10 +270,10 @@ def _info(args: argparse.Namespace, out: Output) -> int:
             scenes.append(
                 {"path": str(path), "ok": False, "message": str(error), "description": None}
             )
-    text = "\n".join(
-        f"{s['path']}: OK — {s['description']}" if s["ok"] else f"{s['path']}: {s['message']}"
-        for s in scenes
-    )
+    for s in scenes:  # for a person, failures go to stderr as every error does
+        if not s["ok"] and not out.json:
+            out.warning(f"{s['path']}: {s['message']}", "error")
+    text = "\n".join(f"{s['path']}: OK — {s['description']}" for s in scenes if s["ok"])
     out.result("info", {"scenes": scenes}, text)
     return EXIT_OK if all(s["ok"] for s in scenes) else EXIT_PARTIAL
 
@@ -416,6 +416,8 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # file names need not be valid UTF-8
+        getattr(stream, "reconfigure", lambda **_: None)(errors="backslashreplace")
     argv = list(sys.argv[1:] if argv is None else argv)
     out = JsonOutput() if "--json" in argv else Output()
     _Parser.events = out if out.json else None

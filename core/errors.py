@@ -56,3 +56,11 @@ class RunCancelledError(SeaIceMapperError):
 
 class RunFolderError(SeaIceMapperError, ValueError):
     """A folder is not a finished prediction run, or its layers do not fit together."""
+
+
+class OutputExistsError(SeaIceMapperError, FileExistsError):
+    """An output exists and overwriting was not asked for."""
+
+
+class ParamsError(SeaIceMapperError, ValueError):
+    """A run parameter or output name is out of range or of the wrong kind."""

@@ -3,7 +3,10 @@
 A checkpoint is a folder ``checkpoint/`` with ``tensors.safetensors`` (model, optimiser
 momentum buffers, gradient-scaler and random-generator states) and ``state.json`` (step,
 scheduler, optimiser hyper-parameters, best score, history, config). It is replaced by
-renaming a complete staging folder, so a kill at any moment leaves the last complete one.
+publishing a complete staging folder (core.output.folder: journalled, rolled back or finished
+by the next save or load), so a kill at any moment leaves the last complete one. ``state.json``
+records the SHA-256 of the tensors: a damaged checkpoint is refused with a clear error, never
+loaded silently, and a missing ``state.json`` is an error, never a silent restart from step 0.
 """
 
 from __future__ import annotations
@@ -14,11 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from core.output.folder import atomic_folder
+from core.errors import SeaIceMapperError
+from core.model.manifest import sha256_of
+from core.output.folder import atomic_folder, recover_output
 
 CHECKPOINT = "checkpoint"
+TENSORS = "tensors.safetensors"
+STATE = "state.json"
+
+
+class CheckpointError(SeaIceMapperError, ValueError):
+    """A checkpoint exists but cannot be trusted (missing part, checksum, unreadable)."""
 
 
 @dataclass
@@ -59,21 +71,54 @@ def save_checkpoint(out_dir: Path, t: Trainables, state: RunState, config_json: 
         "config": json.loads(config_json),
     }
     with atomic_folder(out_dir / CHECKPOINT, overwrite=True) as staging:
-        save_file(tensors, str(staging / "tensors.safetensors"))
-        (staging / "state.json").write_text(json.dumps(record), encoding="utf-8")
+        save_file(tensors, str(staging / TENSORS))
+        record["tensors_sha256"] = sha256_of(staging / TENSORS)
+        (staging / STATE).write_text(json.dumps(record), encoding="utf-8")
+
+
+def _damaged(folder: Path, what: str) -> CheckpointError:
+    return CheckpointError(
+        f"The checkpoint {folder} is damaged: {what}. Resuming from it would train from a wrong "
+        "state, and starting over would silently discard it. Restore it from a backup, or move "
+        "it away to start the run again from step 0."
+    )
+
+
+def _read_state(folder: Path) -> dict:
+    try:
+        record = json.loads((folder / STATE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _damaged(folder, f"{STATE} is missing") from None
+    except (OSError, ValueError, RecursionError):
+        raise _damaged(folder, f"{STATE} is unreadable") from None
+    needed = ("step", "best_score", "best_epoch", "history", "scheduler", "param_groups", "config")
+    if not isinstance(record, dict) or not all(k in record for k in needed):
+        raise _damaged(folder, f"{STATE} lacks fields")
+    return record
 
 
 def checkpoint_config(out_dir: Path) -> dict | None:
-    path = out_dir / CHECKPOINT / "state.json"
-    if not path.is_file():
+    """The settings of the run checkpointed in ``out_dir``; None when there is none."""
+    recover_output(out_dir / CHECKPOINT)  # a save killed between renames: roll it back
+    folder = out_dir / CHECKPOINT
+    if not folder.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))["config"]
+    return _read_state(folder)["config"]
 
 
 def load_checkpoint(out_dir: Path, t: Trainables) -> RunState:
     folder = out_dir / CHECKPOINT
-    record = json.loads((folder / "state.json").read_text(encoding="utf-8"))
-    tensors = load_file(str(folder / "tensors.safetensors"))
+    recover_output(folder)
+    record = _read_state(folder)
+    if not (folder / TENSORS).is_file():
+        raise _damaged(folder, f"{TENSORS} is missing")
+    expected = record.get("tensors_sha256")
+    if expected is not None and sha256_of(folder / TENSORS) != expected:
+        raise _damaged(folder, f"{TENSORS} does not match the checksum in {STATE}")
+    try:
+        tensors = load_file(str(folder / TENSORS))
+    except (SafetensorError, OSError) as error:
+        raise _damaged(folder, f"{TENSORS} is unreadable ({type(error).__name__})") from None
     device = next(t.model.parameters()).device
     t.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
     optim_state: dict[int, dict[str, torch.Tensor]] = {}

@@ -129,3 +129,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SeaIceMapperError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # checkpoints and exports are atomic: nothing half-written
+        print("interrupted; the last complete checkpoint is intact", file=sys.stderr)
+        return 130

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from core.errors import ParamsError
 from core.model.manifest import MMSEAICE_CHANNELS
 
 
@@ -138,4 +139,14 @@ PRESETS: dict[str, TrainConfig] = {
 
 
 def load_config(path: Path) -> TrainConfig:
-    return TrainConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        return TrainConfig.from_dict(data)
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, RecursionError) as error:
+        kind = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
+        raise ParamsError(
+            f"Cannot use the training config {path}: {kind}. Expected a JSON object of "
+            "TrainConfig fields (see `python -m training train --print-config`)."
+        ) from None

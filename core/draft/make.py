@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 
 from ..compare.notices import Notice
+from ..errors import ParamsError
 from ..icechart.classes import CHART_NAMES
 from ..icechart.rasterize import rasterize_chart
 from ..icechart.sigrid import read_chart
 from ..output.runfolder import RunCharts, read_run
-from .params import DraftParams
+from .params import DraftParams, check_crs
 from .polygons import build_draft
 from .regions import region_keys, split_key
 from .write import write_draft
@@ -71,6 +72,13 @@ def agreement(run: RunCharts, chart_path: Path) -> dict[str, float]:
 
 def draft_chart(run_dir: str | Path, out: str | Path, params: DraftParams) -> DraftResult:
     start = time.perf_counter()
+    if Path(out).suffix.lower() != ".gpkg":  # before any work, not after
+        raise ParamsError(f"a draft chart is written as a GeoPackage (.gpkg), not {Path(out).name}")
+    if params.crs is not None:
+        try:
+            check_crs(params.crs)
+        except ValueError as error:
+            raise ParamsError(str(error)) from None
     run = read_run(run_dir)
     read_s = time.perf_counter() - start
     chart = build_draft(run, params)

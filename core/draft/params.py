@@ -53,3 +53,17 @@ class DraftParams:
     @property
     def smoothing_m(self) -> float:
         return DEFAULT_SMOOTHING_M if self.simplify_m is None else float(self.simplify_m)
+
+
+def check_crs(text: str) -> None:
+    """Refuse an output CRS that PROJ does not know, before any work (engine side: the plugin
+    builds these params in QGIS, where rasterio must not be imported)."""
+    from rasterio.crs import CRS
+    from rasterio.errors import CRSError
+
+    try:
+        CRS.from_user_input(text)
+    except (CRSError, ValueError):
+        raise ValueError(
+            f"unknown CRS {text!r}; give an EPSG code (e.g. EPSG:3413) or a WKT/PROJ definition"
+        ) from None

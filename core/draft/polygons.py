@@ -20,6 +20,7 @@ from rasterio.features import rasterize, shapes
 from rasterio.warp import transform as transform_xy
 
 from ..errors import RunFolderError
+from ..icechart.antimeridian import split_at_antimeridian
 from ..icechart.classes import CHART_NAMES
 from ..icechart.encode import encode
 from ..output.runfolder import RunCharts
@@ -161,6 +162,8 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
     if params.crs is not None and CRS.from_user_input(params.crs) != run.crs:
         crs = CRS.from_user_input(params.crs)
         geometries = _reproject(geometries, run.crs, crs)
+        if crs.is_geographic:  # near 180°: no polygon may span the globe
+            geometries = np.array([split_at_antimeridian(g) for g in geometries], dtype=object)
     seconds = {
         "segmenting": segmented - start,
         "polygonising": polygonised - segmented,

@@ -9,19 +9,18 @@ also loads by default.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import shapely
 
+from ..errors import ParamsError
 from ..icechart.classes import CHARTS
-from ..icechart.export import GPKG_OPTIONS, embed_styles
+from ..icechart.export import GPKG_OPTIONS, as_multipolygons, embed_styles
 from ..icechart.ogr import pyogrio
 from ..icechart.qml import chart_styles, polygon_qml
-from ..scene.writer import OutputExistsError, atomic_path
+from ..output.folder import atomic_outputs, refuse_existing, shapefile_names
+from ..scene.writer import atomic_path
 from .polygons import DraftChart
 
 LAYER = "draft_chart"
@@ -42,18 +41,15 @@ def write_draft(
     """Write ``path`` (.gpkg) and, with ``shapefile``, ``path`` with .shp; returns the files."""
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
-        raise ValueError(f"a draft chart is written as a GeoPackage (.gpkg), not {path.name}")
+        raise ParamsError(f"a draft chart is written as a GeoPackage (.gpkg), not {path.name}")
     shp = path.with_suffix(".shp")
-    for target in [path] + ([shp] if shapefile else []):
-        if target.exists() and not overwrite:
-            raise OutputExistsError(
-                f"{target} already exists; pass overwrite (--overwrite, or tick 'Overwrite' in "
-                "QGIS) to replace it, or choose another name."
-            )
+    refuse_existing(path, overwrite)
+    for name in shapefile_names(shp) if shapefile else []:
+        refuse_existing(shp.parent / name, overwrite)
     names, values = _columns(draft)
-    wkb = shapely.to_wkb(shapely.multipolygons([shapely.get_parts(g) for g in draft.geometries]))
+    wkb = shapely.to_wkb(as_multipolygons(draft.geometries))
     crs = draft.crs.to_wkt()
-    with atomic_path(path, overwrite=True) as tmp:
+    with atomic_path(path, overwrite) as tmp:
         pyogrio.raw.write(
             tmp,
             wkb,
@@ -68,16 +64,22 @@ def write_draft(
         embed_styles(tmp, LAYER, chart_styles())  # SIC first: the default style
     written = [path]
     if shapefile:
-        written += _write_shapefile(shp, wkb, values, names, crs)
+        written += _write_shapefile(shp, wkb, values, names, crs, overwrite)
     return written
 
 
 def _write_shapefile(
-    shp: Path, wkb: np.ndarray, values: list[np.ndarray], names: list[str], crs: str
+    shp: Path,
+    wkb: np.ndarray,
+    values: list[np.ndarray],
+    names: list[str],
+    crs: str,
+    overwrite: bool,
 ) -> list[Path]:
-    """Written in a staging folder, then each part renamed into place."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{shp.stem}.", dir=shp.parent))
-    try:
+    """Written in a staging folder, then published as one set (see output.folder)."""
+    with atomic_outputs(
+        shp.parent, shapefile_names(shp), key=shp.name, overwrite=overwrite
+    ) as staging:
         pyogrio.raw.write(
             staging / shp.name,
             wkb,
@@ -91,10 +93,5 @@ def _write_shapefile(
         (staging / shp.with_suffix(".qml").name).write_text(
             polygon_qml(CHARTS[DEFAULT_STYLE]), encoding="utf-8"
         )
-        written = []
-        for part in sorted(staging.iterdir()):
-            os.replace(part, shp.parent / part.name)
-            written.append(shp.parent / part.name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        staged = sorted(entry.name for entry in staging.iterdir())
+    return [shp.parent / name for name in staged]

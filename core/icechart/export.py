@@ -21,6 +21,14 @@ from .sigrid import IceChart
 GPKG_OPTIONS = {"VERSION": "1.2"}
 
 
+def as_multipolygons(geometries: np.ndarray) -> np.ndarray:
+    """Every geometry as a MultiPolygon, one by one: repaired charts mix Polygons and
+    MultiPolygons, and their parts cannot form one rectangular array."""
+    out = np.empty(len(geometries), dtype=object)
+    out[:] = [shapely.MultiPolygon(list(shapely.get_parts(g))) for g in geometries]
+    return out
+
+
 def embed_styles(path: Path, layer: str, styles: list[tuple[str, str, str]]) -> None:
     """Store QGIS styles in a GeoPackage's ``layer_styles`` table, as QGIS itself does.
 
@@ -69,7 +77,7 @@ def write_decoded_chart(
         (~chart.classes.undecodable).astype(np.int32),
         *(extra or {}).values(),
     ]
-    wkb = shapely.to_wkb(shapely.multipolygons([shapely.get_parts(g) for g in chart.geometries]))
+    wkb = shapely.to_wkb(as_multipolygons(chart.geometries))
     with atomic_path(path, overwrite) as tmp:
         pyogrio.raw.write(
             tmp,

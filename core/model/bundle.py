@@ -11,7 +11,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load, save_file
 
 from ..errors import ModelFormatError
-from ..scene.writer import OutputExistsError, atomic_path
+from ..output.folder import atomic_outputs
 from .manifest import (
     Manifest,
     bundle_paths,
@@ -32,21 +32,14 @@ def save_bundle(
         manifest, architecture=model.config.to_dict(), weights_file=weights_path.name
     )
     check_manifest(manifest, manifest_path.name)
-    for existing in (manifest_path, weights_path):
-        if existing.exists() and not overwrite:
-            raise OutputExistsError(
-                f"{existing} already exists; pass overwrite (--overwrite) to replace it, or "
-                "choose another name."
-            )
     tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
-    # Tensors first, manifest last: a bundle whose manifest exists is always complete.
-    with atomic_path(weights_path, overwrite=True) as tmp:
-        save_file(tensors, str(tmp), metadata={"format": manifest.format})
-        digest = sha256_of(tmp)
     created = manifest.created or datetime.now(timezone.utc).isoformat(timespec="seconds")
-    manifest = replace(manifest, weights_sha256=digest, created=created)
-    with atomic_path(manifest_path, overwrite=True) as tmp:
-        tmp.write_text(manifest.to_json(), encoding="utf-8")
+    names = [weights_path.name, manifest_path.name]  # published together, or neither
+    with atomic_outputs(manifest_path.parent, names, overwrite=overwrite) as staging:
+        save_file(tensors, str(staging / weights_path.name), metadata={"format": manifest.format})
+        digest = sha256_of(staging / weights_path.name)
+        manifest = replace(manifest, weights_sha256=digest, created=created)
+        (staging / manifest_path.name).write_text(manifest.to_json(), encoding="utf-8")
     return manifest_path
 
 
@@ -71,6 +64,15 @@ def load_bundle(
             f"{manifest.weights_file} is not a readable safetensors file: {error}"
         ) from None
     _check_tensors(model, tensors, manifest_path.name, manifest.weights_file)
+    broken = [
+        name for name, t in tensors.items() if t.is_floating_point() and not t.isfinite().all()
+    ]
+    if broken:
+        raise ModelFormatError(
+            f"{manifest.weights_file} holds NaN or infinite values in {len(broken)} tensor(s) "
+            f"(e.g. {broken[0]}): such weights chart nonsense. Use weights from a finished, "
+            "healthy training run."
+        )
     model.load_state_dict(tensors, strict=True)
     return model.to(device).eval(), manifest
 

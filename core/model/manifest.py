@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,10 +112,19 @@ def read_manifest(path: str | Path) -> Manifest:
             f"No model manifest at {manifest_path}. A weight bundle is NAME.json beside "
             "NAME.safetensors; pass either file."
         )
+    if manifest_path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise ModelFormatError(
+            f"{manifest_path.name} is {manifest_path.stat().st_size} bytes; a model manifest is "
+            f"a small JSON file (at most {MAX_MANIFEST_BYTES} bytes). Pass the bundle's .json."
+        )
     try:
         data = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelFormatError(f"{manifest_path.name} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ModelFormatError(
+            f"{manifest_path.name} is nested too deeply to be a model manifest."
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelFormatError(
             f"{manifest_path.name} is not a Sea Ice Mapper model manifest (expected "
@@ -127,6 +137,7 @@ def read_manifest(path: str | Path) -> Manifest:
             "the weights."
         )
     known = {name: data[name] for name in Manifest.__dataclass_fields__ if name in data}
+    check_field_types(known, manifest_path.name)
     for name in ("channels", "latitude_mean_std", "longitude_mean_std"):
         if isinstance(known.get(name), list):
             known[name] = tuple(known[name])
@@ -138,6 +149,72 @@ def read_manifest(path: str | Path) -> Manifest:
     return manifest
 
 
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_WEIGHTS_BYTES = 2 << 30  # the MMSeaIce U-Nets are megabytes; more is not a bundle of ours
+MAX_DOWNSCALE_FACTOR = 100  # 8 km cells from 80 m pixels; the published models use 10
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _mean_std_ok(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(_is_number(v) and math.isfinite(v) for v in value)
+        and value[1] > 0
+    )
+
+
+# field: (check, what it must be)
+FIELD_TYPES: dict[str, tuple[Any, str]] = {
+    "architecture": (lambda v: isinstance(v, dict), "an object of U-Net settings"),
+    "channels": (
+        lambda v: isinstance(v, list) and all(isinstance(c, str) for c in v),
+        "a list of channel names",
+    ),
+    "downscale_factor": (
+        lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "a whole number",
+    ),
+    "downscale_method": (lambda v: isinstance(v, str), "a string"),
+    "latitude_mean_std": (_mean_std_ok, "[mean, std] with finite numbers and std > 0"),
+    "longitude_mean_std": (_mean_std_ok, "[mean, std] with finite numbers and std > 0"),
+    "sar_fill_value": (
+        lambda v: v is None or (_is_number(v) and math.isfinite(v)),
+        "null or a finite number",
+    ),
+    "classes": (lambda v: isinstance(v, dict), "an object of class tables"),
+    "training": (lambda v: isinstance(v, dict), "an object"),
+    "weights_file": (
+        lambda v: isinstance(v, str) and v == Path(v).name and v not in (".", ".."),
+        "a file name beside the manifest (no folders)",
+    ),
+    "weights_sha256": (lambda v: isinstance(v, str), "a hex string"),
+    "created": (lambda v: isinstance(v, str), "a string"),
+}
+
+
+def describe(value: object) -> str:
+    """A value named by kind (numbers shown), never quoting text from the file."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        return json.dumps(list(value))[:60] if numbers else f"a list of {len(value)} item(s)"
+    return f"a {type(value).__name__} of length {len(value)}" if hasattr(value, "__len__") else "?"
+
+
+def check_field_types(data: dict[str, Any], where: str) -> None:
+    """Refuse fields of the wrong type by name, before any of them is used."""
+    for name, value in data.items():
+        if name in FIELD_TYPES and not FIELD_TYPES[name][0](value):
+            raise ModelFormatError(
+                f"{where}: field {name!r} is {describe(value)}, expected {FIELD_TYPES[name][1]}."
+            )
+
+
 def check_manifest(manifest: Manifest, where: str) -> None:
     """Refuse a manifest this code cannot honour, naming both sides of each mismatch."""
     unknown = [c for c in manifest.channels if c not in KNOWN_CHANNELS]
@@ -145,6 +222,18 @@ def check_manifest(manifest: Manifest, where: str) -> None:
         raise ModelFormatError(
             f"{where} asks for input channel(s) {', '.join(unknown)}, which AI4Arctic scenes do "
             f"not have; known channels: {', '.join(KNOWN_CHANNELS)}."
+        )
+    filters = manifest.architecture.get("filters", [32])
+    if (
+        not isinstance(filters, (list, tuple))
+        or not 1 <= len(filters) <= 8
+        or not all(
+            isinstance(f, int) and not isinstance(f, bool) and 1 <= f <= 1024 for f in filters
+        )
+    ):
+        raise ModelFormatError(
+            f"{where}: architecture filters ({describe(filters)}) are not 1 to 8 whole "
+            "numbers from 1 to 1024."
         )
     in_channels = manifest.architecture.get("in_channels")
     if in_channels != len(manifest.channels):
@@ -157,10 +246,18 @@ def check_manifest(manifest: Manifest, where: str) -> None:
             f"{where}: downscale method {manifest.downscale_method!r} is not one of "
             f"{', '.join(DOWNSCALE_METHODS)}."
         )
-    if not isinstance(manifest.downscale_factor, int) or manifest.downscale_factor < 1:
+    factor = manifest.downscale_factor
+    if not isinstance(factor, int) or not 1 <= factor <= MAX_DOWNSCALE_FACTOR:
         raise ModelFormatError(
-            f"{where}: downscale factor {manifest.downscale_factor!r} is not a positive integer."
+            f"{where}: downscale factor {factor!r} is not a positive integer from 1 to "
+            f"{MAX_DOWNSCALE_FACTOR}."
         )
+    for name in ("latitude_mean_std", "longitude_mean_std"):
+        if not _mean_std_ok(list(getattr(manifest, name))):
+            raise ModelFormatError(
+                f"{where}: {name} is {list(getattr(manifest, name))}, expected [mean, std] "
+                "with finite numbers and std > 0 (a zero std divides by zero)."
+            )
     ours = class_names()
     for chart, names in ours.items():
         theirs = manifest.classes.get(chart)
@@ -178,6 +275,12 @@ def read_weights(manifest: Manifest, manifest_path: Path) -> bytes:
         raise ModelNotFoundError(
             f"The manifest {manifest_path.name} names the weights {weights.name}, which is not "
             f"in {weights.parent}. Keep both files of a bundle together."
+        )
+    size = weights.stat().st_size
+    if size > MAX_WEIGHTS_BYTES:
+        raise ModelFormatError(
+            f"{weights.name} is {size / 2**30:.1f} GiB; a Sea Ice Mapper weight file is at most "
+            f"{MAX_WEIGHTS_BYTES / 2**30:.0f} GiB. It is not the tensors of this manifest."
         )
     content = weights.read_bytes()
     actual = hashlib.sha256(content).hexdigest()

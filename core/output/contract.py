@@ -131,7 +131,7 @@ def read_record(folder: str | Path) -> dict[str, Any]:
     folder = Path(folder)
     try:
         record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         record = None
     if not isinstance(record, dict) or "scene" not in record:
         raise RunFolderError(

@@ -37,7 +37,7 @@ class TargetGrid:
 def parse_crs(text: str) -> CRS:
     try:
         crs = CRS.from_user_input(text)
-    except CRSError as error:
+    except (CRSError, ValueError) as error:  # PROJ raises ValueError for e.g. EPSG:garbage
         raise SeaIceMapperError(
             f"Cannot use the CRS {text!r}: {error}. Give an EPSG code (e.g. EPSG:3413, the "
             "default) or a WKT/PROJ definition of a projected CRS."
@@ -105,6 +105,15 @@ class SwathGeoref:
         right, top = math.ceil(right / snap) * snap, math.ceil(top / snap) * snap
         width = round((right - left) / resolution)
         height = round((top - bottom) / resolution)
+        # Bound every warp: a swath's map box is at most its diagonal squared (any rotation).
+        diagonal = math.hypot(*self.full_shape) * PIXEL_SPACING_M / resolution + 2
+        if width * height > 2 * diagonal**2 + 4 * snap / resolution * diagonal:
+            raise SeaIceMapperError(
+                f"The scene's tie points span {(right - left) / 1000:.0f} × "
+                f"{(top - bottom) / 1000:.0f} km, far more than its {self.full_shape[0]} × "
+                f"{self.full_shape[1]} pixels of {PIXEL_SPACING_M} m cover; its geolocation is "
+                "corrupt. Nothing was written."
+            )
         return TargetGrid(Affine(resolution, 0, left, 0, -resolution, top), width, height)
 
     def warp(

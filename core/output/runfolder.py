@@ -9,10 +9,13 @@ import numpy as np
 import rasterio
 from affine import Affine
 from rasterio.crs import CRS
+from rasterio.errors import RasterioIOError
 
 from ..errors import RunFolderError
 from ..icechart.classes import CHART_NAMES, CHARTS, MASK
 from .contract import layer_file, layer_key, read_record, record_layers
+
+MAX_RUN_PIXELS = 20000 * 20000  # a whole scene's swath on its map grid, with room to spare
 
 
 @dataclass
@@ -66,16 +69,24 @@ def read_run(folder: str | Path) -> RunCharts:
         path = folder / files.get(key, layer_file(key))
         if not path.exists():
             continue
-        with rasterio.open(path) as ds:
-            here = (ds.crs, ds.transform, (ds.height, ds.width))
-            if grid is None:
-                grid = here
-            elif here != grid:
-                raise RunFolderError(
-                    f"{path.name} is not on the grid of sic.tif in {folder}; the run folder was "
-                    "altered. Run the prediction again."
-                )
-            arrays[key] = ds.read(1)
+        try:
+            with rasterio.open(path) as ds:
+                here = (ds.crs, ds.transform, (ds.height, ds.width))
+                if grid is None:
+                    grid = here
+                elif here != grid:
+                    raise RunFolderError(
+                        f"{path.name} is not on the grid of sic.tif in {folder}; the run folder "
+                        "was altered. Run the prediction again."
+                    )
+                if ds.driver != "GTiff" or ds.height * ds.width > MAX_RUN_PIXELS:
+                    raise RasterioIOError(ds.driver)
+                arrays[key] = ds.read(1)
+        except RasterioIOError:
+            raise RunFolderError(
+                f"{path.name} in {folder} is not a readable GeoTIFF of a run; the run folder was "
+                "altered or damaged. Run the prediction again."
+            ) from None
     missing = [n.lower() + ".tif" for n in CHART_NAMES if n.lower() not in arrays]
     if missing or grid is None:
         raise RunFolderError(

@@ -15,7 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import SeaIceMapperError
+from ..errors import ParamsError, SeaIceMapperError
+from ..failures import describe_failure, shown
+from ..output.contract import record_layers
+from ..output.georef import parse_crs
 from ..scene.names import parse_scene_id, prep_name
 from ..scene.reader import open_scene
 from .progress import Reporter
@@ -33,14 +36,22 @@ class Shard:
         if text is None:
             if "SLURM_ARRAY_TASK_ID" not in env or "SLURM_ARRAY_TASK_COUNT" not in env:
                 return cls()
-            offset = int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
-            text = f"{int(env['SLURM_ARRAY_TASK_ID']) - offset}/{env['SLURM_ARRAY_TASK_COUNT']}"
+            try:
+                offset = int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
+                text = f"{int(env['SLURM_ARRAY_TASK_ID']) - offset}/{env['SLURM_ARRAY_TASK_COUNT']}"
+            except ValueError:
+                raise ParamsError(
+                    "SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT must be "
+                    f"whole numbers, found {env.get('SLURM_ARRAY_TASK_ID')!r}, "
+                    f"{env.get('SLURM_ARRAY_TASK_MIN')!r}, {env.get('SLURM_ARRAY_TASK_COUNT')!r}; "
+                    "pass --shard INDEX/COUNT to choose explicitly."
+                ) from None
         try:
             index, count = (int(part) for part in text.split("/"))
         except ValueError:
-            raise SeaIceMapperError(f"shard {text!r} is not INDEX/COUNT, e.g. 0/4") from None
+            raise ParamsError(f"shard {text!r} is not INDEX/COUNT, e.g. 0/4") from None
         if not 0 <= index < count:
-            raise SeaIceMapperError(f"shard {text!r}: need 0 <= INDEX < COUNT")
+            raise ParamsError(f"shard {text!r}: need 0 <= INDEX < COUNT")
         return cls(index, count)
 
     def take(self, items: Sequence[Path]) -> list[Path]:
@@ -62,9 +73,13 @@ def read_scene_list(path: Path) -> list[Path]:
             ]
         )
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise SeaIceMapperError(f"Cannot read the scene list {path}: {error}") from None
+        raise SeaIceMapperError(f"Cannot read the scene list {shown(path)}: {error}") from None
+    except RecursionError:
+        raise SeaIceMapperError(
+            f"{shown(path)} is nested too deeply to be a list of scene file names."
+        ) from None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise SeaIceMapperError(f"{path} is not a JSON list of scene file names.")
+        raise SeaIceMapperError(f"{shown(path)} is not a JSON list of scene file names.")
     return [path.parent / prep_name(name) for name in names]
 
 
@@ -92,7 +107,7 @@ class BatchReport:
             f"{len(self.done)} predicted, {len(self.skipped)} already done, "
             f"{len(self.failed)} failed"
         ]
-        lines += [f"  FAILED {path}: {message}" for path, message in self.failed]
+        lines += [f"  FAILED {shown(path)}: {message}" for path, message in self.failed]
         return "\n".join(lines)
 
 
@@ -102,8 +117,22 @@ def already_done(scene: Path, out_dir: Path, loaded: LoadedModel, params: Predic
     except ValueError:  # a renamed file: its id is inside
         with open_scene(scene, required=()) as opened:
             name = opened.info.scene_id.name
-    record = finished_run(out_dir / name) or {}
-    return record.get("cache_key") == cache_key(scene, loaded.manifest, params)
+    folder = out_dir / name
+    record = finished_run(folder) or {}
+    return record.get("cache_key") == cache_key(scene, loaded.manifest, params) and complete(
+        folder, record
+    )
+
+
+def complete(folder: Path, record: object) -> bool:
+    """Whether every layer ``run.json`` lists is still in the folder (none deleted since)."""
+    if not isinstance(record, dict) or not record.get("layers"):
+        return False
+    try:
+        names = [layer.file for layer in record_layers(record)]
+    except (TypeError, KeyError, ValueError, AttributeError):  # an altered run.json
+        return False
+    return all(isinstance(n, str) and n == Path(n).name and (folder / n).is_file() for n in names)
 
 
 SceneReporter = Callable[[int, int, Path], Reporter]  # (index, count, scene) -> its reporter
@@ -119,6 +148,7 @@ def run_batch(
     """Predict this shard's scenes with one loaded model; a failing scene is reported, not
     fatal. Differing earlier outputs are replaced only with ``params.overwrite``."""
     mine = shard.take(scenes)
+    parse_crs(params.crs)  # a bad CRS fails once, before the model loads, not once per scene
     loaded = LoadedModel.load(params.weights, params.device)
     report = BatchReport()
     for i, scene in enumerate(mine):
@@ -129,6 +159,6 @@ def run_batch(
             reporter = on_scene(i, len(mine), scene) if on_scene else Reporter()
             result = run_prediction(scene, out_dir, params, loaded, reporter)
             report.done.append((scene, result.folder))
-        except SeaIceMapperError as error:
-            report.failed.append((scene, str(error)))
+        except Exception as error:  # one scene never stops the batch
+            report.failed.append((scene, describe_failure(error)))
     return report

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ModelFormatError
 from ..icechart.classes import MASK, SIC
 from .forward import RawOutputs
 
@@ -51,6 +52,21 @@ def _percent(values: np.ndarray) -> np.ndarray:
 
 
 def decide(raw: RawOutputs, valid: np.ndarray) -> Prediction:
+    # A non-finite output (overflowing or broken weights) says nothing: mask it, never let it
+    # become class 0 (open water) with full confidence.
+    finite = np.isfinite(raw.sic) & np.isfinite(raw.sod).all(0) & np.isfinite(raw.floe).all(0)
+    if not finite.any():
+        raise ModelFormatError(
+            "The model produced no finite output (NaN or infinity everywhere): its weights or "
+            "the scene's inputs are broken. Check the weight bundle and the scene."
+        )
+    valid = valid & finite
+    if not finite.all():
+        raw = RawOutputs(
+            sic=np.where(finite, raw.sic, 0),
+            sod=np.where(finite, raw.sod, 0),
+            floe=np.where(finite, raw.floe, 0),
+        )
     sic = np.clip(raw.sic, 0, SIC_MAX)
     sic_class = np.rint(sic)
     sod_class = raw.sod.argmax(0)

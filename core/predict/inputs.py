@@ -66,6 +66,7 @@ class Inputs:
     valid: np.ndarray  # (h, w) bool: SAR has data and the pixel is not land
     full_shape: tuple[int, int]
     factor: int
+    finite: np.ndarray | None = None  # (h, w) bool: every input channel finite there
 
 
 def downscaled_shape(shape: tuple[int, int], factor: int) -> tuple[int, int]:
@@ -117,14 +118,17 @@ def build_inputs(
     cols = represented_positions(shape[1], spec.factor, spec.method)
     cache: dict[str, np.ndarray] = {}
     valid = np.ones((h, w), bool)
+    finite_all = np.ones((h, w), bool)  # every channel finite: the model sees real values
 
     def full_grid(name: str) -> np.ndarray:
         if name not in cache:
             fill = scene.fill_value(name)
             if spec.method == "nearest":
                 values = scene.read(name, step=spec.factor).astype(np.float32, copy=False)
-                ok = np.isfinite(values) & (values != fill)
-                values = np.where(np.isfinite(values), values, fill)
+                finite = np.isfinite(values)
+                ok = finite & (values != fill)
+                values = np.where(finite, values, fill)
+                finite_all[...] &= finite  # NaN/inf in any channel: no prediction there
             else:
                 values, share = block_mean(scene, name, spec.factor, fill)
                 ok = share >= 0.5
@@ -137,10 +141,11 @@ def build_inputs(
         if name in SAR_VARIABLES:
             return full_grid(name)
         if name in COARSE_VARIABLES:
-            grid = np.nan_to_num(scene.read(name).astype(np.float32, copy=False))
-            return grid[
-                np.ix_(coarse_indices(rows, grid.shape[0]), coarse_indices(cols, grid.shape[1]))
-            ]
+            grid = scene.read(name).astype(np.float32, copy=False)
+            cells = np.ix_(coarse_indices(rows, grid.shape[0]), coarse_indices(cols, grid.shape[1]))
+            finite = np.isfinite(grid)[cells]
+            finite_all[...] &= finite  # e.g. t2m = inf: masked, never a confident chart
+            return np.where(finite, grid[cells], 0)
         if name == "aux_time":
             return np.full((h, w), 2 * (scene.info.time.month - 1) / 11 - 1, np.float32)
         lat, lon = scene.latlon()
@@ -160,4 +165,10 @@ def build_inputs(
             on_channel(i + 1, len(spec.channels))
     full_grid(HH)
     land = unscale(DISTANCE_MAP, full_grid(DISTANCE_MAP)) < 0.5  # distance zone 0 is land
-    return Inputs(x=x, valid=valid & ~land, full_shape=shape, factor=spec.factor)
+    return Inputs(
+        x=x,
+        valid=valid & finite_all & ~land,
+        full_shape=shape,
+        factor=spec.factor,
+        finite=finite_all,
+    )

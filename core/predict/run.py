@@ -86,7 +86,8 @@ def infer(
     report("model")
     raw = forward(loaded.model, inputs.x, loaded.device, tile=tile_size)
     report("model", 0.9)
-    return decide(raw, inputs.valid if masked else np.ones_like(inputs.valid))
+    everywhere = inputs.finite if inputs.finite is not None else np.ones_like(inputs.valid)
+    return decide(raw, inputs.valid if masked else everywhere)  # non-finite inputs: never charted
 
 
 def predict_open_scene(
@@ -139,7 +140,7 @@ def finished_run(folder: Path) -> dict | None:
     """The ``run.json`` of a complete run folder, or None."""
     try:
         return json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 

@@ -51,3 +51,47 @@ def pixel_xy(
     x = interpolate_tie_grid(np.reshape(xs, lat.shape), shape, rows, cols)
     y = interpolate_tie_grid(np.reshape(ys, lat.shape), shape, rows, cols)
     return x, y
+
+
+EARTH_RADIUS_M = 6371008.8
+SPACING_TOLERANCE = 2.0  # tie points this many times closer or further apart than expected
+
+
+def great_circle_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray):
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def tie_grid_problem(
+    lat: np.ndarray, lon: np.ndarray, shape: tuple[int, int], pixel_m: float = 80.0
+) -> str:
+    """What is wrong with a tie grid for a scene of ``shape`` pixels ("" when nothing).
+
+    Neighbouring tie points must be about as far apart as the pixels between them (within a
+    factor SPACING_TOLERANCE), and the grid must span an area: its diagonals as long as the
+    sides make them (a grid folded onto a line has diagonals as long as the sum of its sides).
+    """
+    n, m = lat.shape
+    tie_rows, tie_cols = tie_positions(shape, n, m)
+    along_lines = great_circle_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    along_samples = great_circle_m(lat[:, :-1], lon[:, :-1], lat[:, 1:], lon[:, 1:])
+    expected_lines = np.diff(tie_rows).mean() * pixel_m
+    expected_samples = np.diff(tie_cols).mean() * pixel_m
+    found_pair = sorted([float(np.median(along_lines)), float(np.median(along_samples))])
+    expected_pair = sorted([expected_lines, expected_samples])
+    # compared shortest with shortest: a file whose tie grid is stored transposed still passes
+    for name, found, expected in zip(("one axis", "the other axis"), found_pair, expected_pair):
+        if not expected / SPACING_TOLERANCE <= found <= expected * SPACING_TOLERANCE:
+            return (
+                f"neighbouring tie points along {name} are {found / 1000:.3g} km apart, expected "
+                f"{expected / 1000:.3g} km"
+            )
+    diagonal = float(
+        np.median(great_circle_m(lat[:-1, :-1], lon[:-1, :-1], lat[1:, 1:], lon[1:, 1:]))
+    )
+    square = float(np.hypot(np.median(along_lines), np.median(along_samples)))
+    if not 0.8 <= diagonal / square <= 1.25:
+        return "the grid is folded (its diagonals do not fit its sides)"
+    return ""

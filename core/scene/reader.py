@@ -7,6 +7,7 @@ pixel) or by window, so a full 5000 × 5200 scene is usable in a few hundred MB.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,9 +16,12 @@ from pathlib import Path
 import netCDF4
 import numpy as np
 
-from ..errors import SceneFormatError, SceneNotFoundError
+from ..errors import SceneError, SceneFormatError, SceneNotFoundError
+from .geolocation import tie_grid_problem
 from .names import SceneId, parse_scene_id, reference_path
 from .schema import (
+    CHART_CLASS_VALUES,
+    CHART_FILL,
     CHART_VARIABLES,
     COARSE_DIMS,
     COARSE_FACTOR,
@@ -25,6 +29,7 @@ from .schema import (
     DIMS,
     INPUT_VARIABLES,
     LATLON_VARIABLES,
+    PIXEL_SPACING_M,
     SAR_DIMS,
     SAR_FILL_FALLBACK,
     SAR_VARIABLES,
@@ -36,6 +41,9 @@ READ_BLOCK_ROWS = 500  # rows per block of a strided read: ~10 MB of float32 for
 # Per-variable HDF5 chunk cache: one 500-row band of a full scene. netCDF's default (64 MB per
 # variable) kept 390 MB alive after reading the four full-grid inputs of one scene.
 CHUNK_CACHE_BYTES = 16 << 20
+# An EW scene is about 5000 × 5300 pixels at 80 m, IW smaller: 20000 leaves room for mosaics
+# and refuses a small corrupt file that declares 200000² pixels before anything is allocated.
+MAX_SCENE_PIXELS = 20000
 Window = tuple[slice, slice]
 
 
@@ -107,8 +115,17 @@ class Scene:
         Strided reads go through blocks of rows subsampled in memory: HDF5 hyperslabs with a
         stride are slower than reading the rows whole (measured 1.8x on a full scene).
         """
+        if not self._ds.isopen():
+            raise SceneError(
+                f"{self.path.name} was closed; read its variables inside `with open_scene(...)`."
+            )
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 1:
+            raise ValueError(f"step must be a whole number ≥ 1 (every n-th pixel), not {step!r}")
         var = self._dataset_holding(name).variables[name]
-        var.set_var_chunk_cache(size=CHUNK_CACHE_BYTES)
+        try:
+            var.set_var_chunk_cache(size=CHUNK_CACHE_BYTES)
+        except (AttributeError, RuntimeError):  # netCDF-3 variables have no chunk cache
+            pass
         rows, cols = window or (slice(None), slice(None))
         r0, r1, _ = rows.indices(var.shape[0])
         try:
@@ -132,7 +149,16 @@ class Scene:
         if self._sar_fill_override is not None:
             return self._sar_fill_override
         value = getattr(self._ds.variables[name], "variable_fill_value", None)
-        return SAR_FILL_FALLBACK if value is None else float(value)
+        if value is None:
+            return SAR_FILL_FALLBACK
+        try:
+            return float(np.asarray(value).reshape(-1)[0])
+        except (TypeError, ValueError, IndexError):
+            raise SceneFormatError(
+                f"In {self.path.name}, {name!r} has a variable_fill_value of type "
+                f"{type(value).__name__}; "
+                "expected a number (the value that marks pixels without data)."
+            ) from None
 
     def valid_sar(self, step: int = 1, window: Window | None = None) -> np.ndarray:
         """True where the SAR (HH) has data: neither NaN nor the fill value."""
@@ -150,7 +176,17 @@ class Scene:
                 f"{reference_path(self.path).name} beside it; labels are needed to score a "
                 "prediction or to train."
             )
-        return self.read(name, step, window).astype(np.uint8, copy=False)
+        values = self.read(name, step, window)
+        known = CHART_CLASS_VALUES[name]
+        bad = ~np.isin(values, known)
+        if bad.any():
+            raise SceneFormatError(
+                f"{self.path.name}: {int(bad.sum())} pixel(s) of {name} hold values outside its "
+                f"class table (e.g. {int(values[bad][0])}); expected "
+                f"{', '.join(map(str, known[:-1]))} or {CHART_FILL} for no data. The labels are "
+                "corrupt or of another format."
+            )
+        return values.astype(np.uint8, copy=False)
 
     # -- validation -------------------------------------------------------------------------
     def _dataset_holding(self, name: str) -> netCDF4.Dataset:
@@ -178,11 +214,18 @@ class Scene:
                     f"In {self.path.name}, {name!r} has dimensions {dims}; expected {DIMS[name]}."
                 )
         shape = _dims_shape(self._ds, SAR_DIMS)
+        if max(shape) > MAX_SCENE_PIXELS:
+            raise SceneFormatError(
+                f"{self.path.name} declares a SAR grid of {shape[0]} × {shape[1]} pixels; a "
+                f"Sentinel-1 scene at 80 m has at most {MAX_SCENE_PIXELS} lines or samples. The "
+                "file is not a ready-to-train scene (or its dimensions are corrupt)."
+            )
         coarse = _dims_shape(self._ds, COARSE_DIMS) if found & set(COARSE_VARIABLES) else (0, 0)
         self._check_grids(shape, coarse, found)
         self._check_dtypes(found)
         scene_id = self._scene_id()
         self._check_latlon(found)
+        self._check_fill_values(found & set(SAR_VARIABLES))
         self._check_has_sar(shape)
         return SceneInfo(
             path=self.path,
@@ -247,6 +290,27 @@ class Scene:
                 f"(lat {np.nanmin(lat):.1f}..{np.nanmax(lat):.1f}, lon {np.nanmin(lon):.1f}.."
                 f"{np.nanmax(lon):.1f}); the scene cannot be georeferenced."
             )
+        if not np.isfinite(lon).all():
+            raise SceneFormatError(
+                f"{self.path.name}: tie-point longitudes are missing (NaN); the scene cannot be "
+                "georeferenced."
+            )
+        self._check_spacing(lat, lon, _dims_shape(self._ds, SAR_DIMS))
+
+    def _check_fill_values(self, names: set) -> None:
+        for name in sorted(names):
+            self.fill_value(name)
+
+    def _check_spacing(self, lat: np.ndarray, lon: np.ndarray, shape: tuple[int, int]) -> None:
+        """Tie points must be as far apart as 80 m pixels put them, on a 2-D grid (not a line):
+        otherwise every warp of the scene is sized from nonsense."""
+        problem = tie_grid_problem(lat, lon, shape)
+        if problem:
+            raise SceneFormatError(
+                f"{self.path.name}: the latitude/longitude tie points do not fit a {shape[0]} × "
+                f"{shape[1]} grid of {PIXEL_SPACING_M} m pixels: {problem}. The geolocation is "
+                "corrupt; the scene cannot be placed on a map."
+            )
 
     def _check_has_sar(self, shape: tuple[int, int]) -> None:
         if "nersc_sar_primary" not in self._ds.variables:
@@ -300,9 +364,16 @@ def _open_netcdf(path: Path) -> netCDF4.Dataset:
         head = handle.read(8)
     if not any(head.startswith(magic) for magic in NETCDF_MAGIC):
         raise SceneFormatError(
-            f"{path.name} is not a netCDF file (it starts with {head[:8]!r}). Expected an "
-            "AI4Arctic ready-to-train scene (.nc)."
+            f"{path.name} is not a netCDF file (it lacks the netCDF/HDF5 signature). Expected "
+            "an AI4Arctic ready-to-train scene (.nc)."
         )
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise SceneFormatError(
+            f"The name {str(path)!r} is not valid UTF-8, which the netCDF library cannot open. "
+            "Rename the file (e.g. to its scene id, '<YYYYmmddTHHMMSS>_<cis|dmi>_prep.nc')."
+        ) from None
     try:
         ds = netCDF4.Dataset(path, "r")
     except OSError as error:

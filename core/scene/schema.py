@@ -35,6 +35,12 @@ COARSE_SPACING_M = 2000
 COARSE_FACTOR = COARSE_SPACING_M // PIXEL_SPACING_M  # 25 SAR pixels per 2 km cell
 
 CHART_FILL = 255
+# Values a label pixel may hold: the classes of each chart (SIC in tenths) and the fill.
+CHART_CLASS_VALUES = {
+    "SIC": (*range(11), CHART_FILL),
+    "SOD": (*range(6), CHART_FILL),
+    "FLOE": (*range(7), CHART_FILL),
+}
 # The organisers' notebook and the winning code: SAR NaN became 0 after scaling (= the mean).
 # The paper says 2. Files carry the value in `variable_fill_value`; this is the fallback.
 SAR_FILL_FALLBACK = 0.0

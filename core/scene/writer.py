@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import netCDF4
 
-from ..errors import SeaIceMapperError
+from ..errors import OutputExistsError
+from ..output.folder import atomic_file
 
-
-class OutputExistsError(SeaIceMapperError, FileExistsError):
-    """An output file exists and overwriting was not asked for."""
+__all__ = ["OutputExistsError", "atomic_path", "netcdf_for_writing"]
 
 
 @contextmanager
 def atomic_path(path: Path, overwrite: bool = False) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` only on success."""
-    if path.exists() and not overwrite:
-        raise OutputExistsError(
-            f"{path} already exists; pass overwrite (--overwrite) to replace it, or choose "
-            "another name."
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.part-{os.getpid()}{path.suffix}")  # GDAL reads suffixes
-    try:
+    """Yield a path (same name, in a private staging folder) that becomes ``path`` only on
+    success; an existing ``path`` is replaced only with ``overwrite`` (see output.folder)."""
+    with atomic_file(Path(path), overwrite) as tmp:
         yield tmp
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 @contextmanager

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import netCDF4
 import numpy as np
 from rasterio.warp import transform as transform_points
 
+from ..errors import ParamsError
 from ..icechart.classes import MASK
+from ..output.folder import atomic_outputs
 from ..scene import schema
 from ..scene.names import SceneId
 from ..scene.statistics import GLOBAL_MEAN_STD, scale
-from ..scene.writer import netcdf_for_writing
 from .charts import ChartLayout, make_chart
 from .fields import (
     blur,
@@ -54,6 +58,9 @@ class SynthConfig:
     centre: tuple[float, float] | None = None  # (lat, lon) of the swath centre; None: drawn
 
 
+MAX_SIZE = 20000  # lines or samples: the reader refuses larger scenes (see core.scene.reader)
+
+
 @dataclass(frozen=True)
 class _Coarse:
     """Fields on the 2 km grid shared by SAR (wind), AMSR2, ERA5 and the distance map."""
@@ -71,10 +78,14 @@ def synthesize(
     rng = np.random.default_rng(config.seed)
     scene_id = _scene_id(rng, config)
     out = Path(out)
-    path = out / scene_id.prep_file if out.is_dir() else out
+    # A name ending in .nc is the file; anything else is a folder (made if missing), so
+    # `synth DIR/` never writes a file called DIR.
+    path = out if out.suffix == ".nc" and not out.is_dir() else out / scene_id.prep_file
     shape = (config.lines, config.samples)
-    if min(shape) < 32:
-        raise ValueError(f"scene size {shape} is too small; use at least 32 x 32 pixels")
+    if min(shape) < 32 or max(shape) > MAX_SIZE:
+        raise ParamsError(
+            f"scene size {shape} is outside 32 x 32 .. {MAX_SIZE} x {MAX_SIZE} pixels"
+        )
     layout = make_chart(rng, (max(8, shape[0] // 10), max(8, shape[1] // 10)))
     coarse_shape = (
         max(1, shape[0] // schema.COARSE_FACTOR),
@@ -82,17 +93,30 @@ def synthesize(
     )
     coarse = _coarse_fields(rng, layout, coarse_shape, config.wind_speed)
 
-    with netcdf_for_writing(path, overwrite) as ds:
-        _define(ds, scene_id, shape, coarse_shape, config)
-        _write_coarse(ds, rng, coarse, layout)
-        _write_tie_points(ds, rng, shape, config.centre)
-        if config.reference_split:
-            with netcdf_for_writing(path.with_name(scene_id.reference_file), overwrite) as ref:
-                _define_charts(ref, shape, config)
-                _write_full_grid(ds, ref, rng, layout, coarse, shape)
-        else:
-            _write_full_grid(ds, ds, rng, layout, coarse, shape)
+    reference = path.with_name(scene_id.reference_file)
+    names = [path.name] + ([reference.name] if config.reference_split else [])
+    # scene and reference appear together or not at all
+    with atomic_outputs(path.parent, names, overwrite=overwrite) as staging:
+        with _netcdf(staging / path.name) as ds:
+            _define(ds, scene_id, shape, coarse_shape, config)
+            _write_coarse(ds, rng, coarse, layout)
+            _write_tie_points(ds, rng, shape, config.centre)
+            if config.reference_split:
+                with _netcdf(staging / reference.name) as ref:
+                    _define_charts(ref, shape, config)
+                    _write_full_grid(ds, ref, rng, layout, coarse, shape)
+            else:
+                _write_full_grid(ds, ds, rng, layout, coarse, shape)
     return path
+
+
+@contextmanager
+def _netcdf(path: Path) -> Iterator[netCDF4.Dataset]:
+    ds = netCDF4.Dataset(path, "w", format="NETCDF4")
+    try:
+        yield ds
+    finally:
+        ds.close()
 
 
 def _scene_id(rng: np.random.Generator, config: SynthConfig) -> SceneId:

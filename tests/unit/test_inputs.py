@@ -25,8 +25,8 @@ def odd_scene(tmp_path_factory):
         rows, cols = ds["btemp_18_7h"].shape
         ds["btemp_18_7h"][:] = np.add.outer(1000 * np.arange(rows), np.arange(cols))
         i, j = np.meshgrid(np.arange(21), np.arange(21), indexing="ij")
-        ds["sar_grid2d_latitude"][:] = 70 + 0.1 * i + 0.02 * j
-        ds["sar_grid2d_longitude"][:] = -50 + 0.3 * j - 0.05 * i
+        ds["sar_grid2d_latitude"][:] = 70 + 0.01 * i + 0.002 * j
+        ds["sar_grid2d_longitude"][:] = -50 + 0.03 * j - 0.005 * i
     return path
 
 
@@ -54,8 +54,8 @@ def test_latitude_longitude_are_interpolated_bilinearly_and_normalised(odd_scene
     lat = inputs.x[SPEC.channels.index("aux_lat")] * LATITUDE_MEAN_STD[1] + LATITUDE_MEAN_STD[0]
     lon = inputs.x[SPEC.channels.index("aux_long")] * LONGITUDE_MEAN_STD[1] + LONGITUDE_MEAN_STD[0]
     r, c = np.meshgrid(10 * np.arange(41) * 20 / 409, 10 * np.arange(47) * 20 / 469, indexing="ij")
-    np.testing.assert_allclose(lat, 70 + 0.1 * r + 0.02 * c, atol=1e-4)
-    np.testing.assert_allclose(lon, -50 + 0.3 * c - 0.05 * r, atol=1e-4)
+    np.testing.assert_allclose(lat, 70 + 0.01 * r + 0.002 * c, atol=1e-4)
+    np.testing.assert_allclose(lon, -50 + 0.03 * c - 0.005 * r, atol=1e-4)
 
 
 def test_month_encoding_and_sar_channels(odd_scene):
