@@ -6,6 +6,8 @@ Commands:
   predict SCENE|FOLDER|LIST ... --out DIR           predict SIC/SOD/FLOE map layers
   chart RUN_DIR --out CHART.gpkg                    draft ice chart polygons from a prediction
   compare RUN_DIR [CHART] [--out DIR]               compare a prediction with an ice chart
+  prepare SAFE [--era5 F] [--amsr2 F] [--chart C] --out X_prep.nc
+                                                    a Sentinel-1 product as a ready-to-train file
 """
 
 from __future__ import annotations
@@ -95,7 +97,10 @@ def _parser() -> argparse.ArgumentParser:
         "reported at the end (exit status 1) without stopping the others.",
     )
     predict.add_argument(
-        "scenes", type=Path, nargs="+", help="scene files, *_prep.nc folders, .json/.txt lists"
+        "scenes",
+        type=Path,
+        nargs="+",
+        help="scene files, Sentinel-1 .SAFE/.zip products, folders of them, .json/.txt lists",
     )
     predict.add_argument("--out", type=Path, required=True, help="output folder")
     predict.add_argument(
@@ -149,6 +154,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--out", type=Path, help="output folder (default: RUN/compare_<chart>)")
     compare.add_argument("--overwrite", action="store_true", help="replace an earlier comparison")
+
+    prepare = commands.add_parser(
+        "prepare",
+        help="write a Sentinel-1 EW GRDM product as an AI4Arctic ready-to-train file",
+        description="Calibrates, denoises and grids a .SAFE folder, manifest.safe or product "
+        ".zip to 80 m, with incidence angle, distance to land and lat/lon, optional ERA5/AMSR2 "
+        "and SIC/SOD/FLOE burnt from a SIGRID-3 chart; attributes record the provenance.",
+    )
+    prepare.add_argument("product", type=Path, help=".SAFE folder, manifest.safe or .zip")
+    prepare.add_argument("--out", type=Path, required=True, help="output file (X_prep.nc)")
+    prepare.add_argument("--era5", type=Path, help="ERA5 single-levels netCDF (new CDS)")
+    prepare.add_argument("--amsr2", type=Path, help="AMSR2 brightness temperatures file")
+    prepare.add_argument("--chart", type=Path, help="SIGRID-3 chart (.shp/.gpkg) for labels")
+    prepare.add_argument("--overwrite", action="store_true", help="replace an existing file")
     return parser
 
 
@@ -248,6 +267,14 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare(args: argparse.Namespace) -> int:
+    from .safe.prepare import PrepareParams, prepare
+
+    keys = ("product", "out", "era5", "amsr2", "chart", "overwrite")
+    print(prepare(PrepareParams(**{key: getattr(args, key) for key in keys})))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -257,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "predict": _predict,
             "chart": _chart,
             "compare": _compare,
+            "prepare": _prepare,
         }
         return commands[args.command](args)
     except SeaIceMapperError as error:

@@ -14,6 +14,15 @@ from ..errors import SceneFormatError, SceneNotFoundError
 MANIFEST = "manifest.safe"
 
 
+def is_safe_product(path: str | Path) -> bool:
+    """Whether ``path`` names a Sentinel-1 product rather than a ready-to-train file: a
+    ``.SAFE`` folder (or any folder holding manifest.safe), a ``manifest.safe``, or a ``.zip``."""
+    path = Path(path)
+    if path.name.lower() == MANIFEST or path.suffix.lower() in (".safe", ".zip"):
+        return True
+    return path.is_dir() and (path / MANIFEST).is_file()
+
+
 class Container:
     """Files of one product, addressed by their path relative to the product folder."""
 

@@ -19,7 +19,7 @@ from .container import MANIFEST, Container
 
 POLARISATIONS = ("HH", "HV")  # primary, secondary as AI4Arctic orders them
 EW_GRDM_SPACING_M = 40.0
-OLDEST_FULL_NOISE_IPF = (2, 9)  # azimuth noise vectors from IPF 2.9 (March 2018)
+OLDEST_FULL_NOISE_IPF = 2.9  # azimuth noise vectors from IPF 2.9 (March 2018)
 MEASUREMENT_REP = "s1Level1MeasurementSchema"
 REPS = {
     "s1Level1ProductSchema": "product",
@@ -73,12 +73,12 @@ class Manifest:
     files: dict[str, Polarisation]
 
     @property
-    def ipf_tuple(self) -> tuple[int, int]:
+    def ipf_number(self) -> float:
+        """The IPF version as a number: "003.52" → 3.52, "002.72" → 2.72 (before 2.90)."""
         try:
-            major, minor = self.ipf.split(".")[:2]
-            return int(major), int(minor)
+            return float(self.ipf)
         except ValueError:
-            return (0, 0)
+            return 0.0
 
     @classmethod
     def parse(cls, data: bytes, product: str) -> Manifest:
@@ -215,7 +215,7 @@ class Product:
                 ProductWarning,
                 stacklevel=3,
             )
-        if m.ipf_tuple < OLDEST_FULL_NOISE_IPF:
+        if m.ipf_number < OLDEST_FULL_NOISE_IPF:
             warnings.warn(
                 f"{self.name}: processed with IPF {m.ipf} (before 2.9): the noise annotation has "
                 "range vectors only, so scalloping along azimuth is not removed and HV may show "

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import SceneFormatError
 from ..scene.names import SceneId
-from ..scene.reader import DEFAULT_REQUIRED, Scene, SceneInfo, Window
+from ..scene.reader import Scene, SceneInfo, Window
 from ..scene.schema import COARSE_DIMS, LATLON_VARIABLES, SAR_FILL_FALLBACK, SAR_VARIABLES
 from ..scene.statistics import (
     GLOBAL_MEAN_STD,
@@ -35,6 +35,7 @@ from .radiometry import grid_shape, sigma0_db
 SAFE_TAG = "safe"  # stands where a ready-to-train name has its ice service (cis/dmi)
 OUT_OF_RANGE_SIGMA = 3.0  # lat/lon z-score beyond which the location channels extrapolate
 HH, HV, INCIDENCE, DISTANCE = SAR_VARIABLES
+SAFE_VARIABLES = SAR_VARIABLES + LATLON_VARIABLES  # what a product provides by itself
 
 
 class SafeScene(Scene):
@@ -47,7 +48,7 @@ class SafeScene(Scene):
     def __init__(
         self,
         path: str | Path,
-        required: Iterable[str] = DEFAULT_REQUIRED,
+        required: Iterable[str] = SAFE_VARIABLES,
         sar_fill_value: float | None = None,
         coarse: Mapping[str, np.ndarray] | None = None,
     ) -> None:
@@ -209,4 +210,4 @@ def coarse_grid_shape(shape80: tuple[int, int]) -> tuple[int, int]:
     return shape80[0] // 25, shape80[1] // 25
 
 
-__all__ = ["COARSE_DIMS", "SafeScene", "coarse_grid_shape"]
+__all__ = ["COARSE_DIMS", "SAFE_VARIABLES", "SafeScene", "coarse_grid_shape"]

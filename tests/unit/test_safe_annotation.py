@@ -74,7 +74,7 @@ def test_noise_vectors_are_ragged_and_blocks_staggered(noise_hv):
 
 def test_manifest_ipf_and_polarisation_pairing(real):
     manifest = Manifest.parse((real / "manifest.safe").read_bytes(), real.name)
-    assert manifest.ipf == "3.52" and manifest.ipf_tuple == (3, 52)
+    assert manifest.ipf == "3.52" and manifest.ipf_number == 3.52
     assert (manifest.mission, manifest.mode, manifest.product_type) == ("S1A", "EW", "GRD")
     assert manifest.polarisations == ("HH", "HV")
     assert len(manifest.files) == 2
