@@ -65,6 +65,9 @@ class SafeScene(Scene):
             self.close()
             raise
 
+    def __enter__(self) -> SafeScene:
+        return self
+
     def close(self) -> None:
         self.product.close()
 
