@@ -6,10 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import SceneFormatError
+from ..safe.geo import polar_crs
 from ..safe.product import POLARISATIONS
 from ..safe.scene import SafeScene
 from ..scene.statistics import scale
+from .amsr2 import read_amsr2
 from .era5 import read_era5
 from .grid import cell_latlon
 
@@ -31,8 +32,9 @@ def coarse_channels(
             "v10m_rotated along platformHeading, u10m_rotated 90 deg clockwise from it"
         )
     if amsr2 is not None:
-        raise SceneFormatError(
-            f"Reading AMSR2 ({amsr2.name}) is not supported yet; prepare the scene without "
-            "--amsr2 and use weights trained without AMSR2."
-        )
+        tbs = read_amsr2(amsr2, ann.start, lat, lon, polar_crs(ann.grid))
+        grids |= {
+            name: scale(name, values).astype(np.float32) for name, values in tbs.fields.items()
+        }
+        provenance["amsr2_source"] = tbs.source
     return grids, provenance

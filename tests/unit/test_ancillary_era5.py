@@ -140,7 +140,7 @@ def test_prepare_with_era5_writes_the_2km_grid_and_its_provenance(product, cells
         np.testing.assert_allclose(t2m, t2m_truth(lat, lon, 2), atol=1e-2)
 
 
-def test_amsr2_is_refused_with_a_message(product, tmp_path):
-    with pytest.raises(SceneFormatError, match=r"AMSR2 .* not supported yet"):
+def test_a_failing_ancillary_file_leaves_no_output(product, tmp_path):
+    with pytest.raises(SceneFormatError, match=r"AMSR2 file .* does not exist"):
         prepare(PrepareParams(product.folder, tmp_path / "x.nc", amsr2=tmp_path / "a.h5"))
     assert not (tmp_path / "x.nc").exists()
