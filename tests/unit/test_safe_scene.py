@@ -188,3 +188,40 @@ def test_cli_prepare(product, tmp_path):
         timeout=300,
     )
     assert bad.returncode == 2 and "holds no manifest.safe" in bad.stderr
+
+
+def test_prepare_burns_a_sigrid3_chart_into_training_labels(product, tmp_path):
+    import pyogrio
+    import shapely
+
+    with open_scene(product.folder) as scene:
+        lat, lon = scene.latlon()
+    middle = float(np.median(lon))
+    west = shapely.box(lon.min() - 1, lat.min() - 1, middle, lat.max() + 1)
+    east = shapely.box(middle, lat.min() - 1, lon.max() + 1, lat.max() + 1)
+    columns = {
+        "POLY_TYPE": ["I", "W"],
+        "CT": ["92", ""],
+        "CA": ["", ""],
+        "SA": ["91", ""],
+        "FA": ["05", ""],
+    }
+    chart = tmp_path / "chart.gpkg"
+    pyogrio.raw.write(
+        chart,
+        shapely.to_wkb(shapely.multipolygons([[west], [east]])),
+        [np.array(v, dtype=object) for v in columns.values()],
+        list(columns),
+        driver="GPKG",
+        geometry_type="MultiPolygon",
+        crs="EPSG:4326",
+    )
+    out = tmp_path / "labelled_prep.nc"
+    prepare(PrepareParams(product.folder, out, chart=chart))
+    with open_scene(out, required=SAR_VARIABLES + LATLON_VARIABLES) as scene:
+        assert scene.info.charts_in == out
+        sic, sod, floe = (scene.read_chart(name) for name in ("SIC", "SOD", "FLOE"))
+    assert set(np.unique(sic)) == {0, 10}  # 92 = fast ice, 10/10; water 0
+    assert set(np.unique(sod)) == {0, 4} and set(np.unique(floe)) == {0, 4}
+    with netCDF4.Dataset(out) as ds:
+        assert ds.ice_chart_source == "chart.gpkg"
