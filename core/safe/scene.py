@@ -24,7 +24,6 @@ from ..scene.statistics import (
     GLOBAL_MEAN_STD,
     LATITUDE_MEAN_STD,
     LONGITUDE_MEAN_STD,
-    scale,
     unscale,
 )
 from .geo import even_latlon, incidence_80m
@@ -118,14 +117,19 @@ class SafeScene(Scene):
         return SAR_FILL_FALLBACK if self._sar_fill_override is None else self._sar_fill_override
 
     def physical(self, name: str) -> np.ndarray:
-        """An 80 m variable in physical units (dB, degrees, km), NaN where there is no SAR."""
+        """An 80 m variable in physical units (dB, degrees, km), NaN where there is no SAR.
+        Incidence and distance are computed afresh on each call (not kept: 112 MB each)."""
         if name in (HH, HV):
             return self._sar_db(name)
+        grid = self.product.annotation[POLARISATIONS[0]].grid
         if name == INCIDENCE:
-            return np.where(self._no_data(), np.nan, self._incidence())
-        if name == DISTANCE:
-            return np.where(self._no_data(), np.nan, self._distance())
-        raise SceneFormatError(f"{self.product.name} has no 80 m variable {name!r}.")
+            values = incidence_80m(grid, self.shape)
+        elif name == DISTANCE:
+            values = distance_km(grid, self.shape)
+        else:
+            raise SceneFormatError(f"{self.product.name} has no 80 m variable {name!r}.")
+        values[self._no_data()] = np.nan
+        return values
 
     def _sar_db(self, name: str) -> np.ndarray:
         self._compute_sar()
@@ -160,29 +164,15 @@ class SafeScene(Scene):
         self._compute_sar()
         return self._arrays["_gap"]
 
-    def _incidence(self) -> np.ndarray:
-        if "_incidence" not in self._arrays:
-            grid = self.product.annotation[POLARISATIONS[0]].grid
-            self._arrays["_incidence"] = incidence_80m(grid, self.shape)
-        return self._arrays["_incidence"]
-
-    def _distance(self) -> np.ndarray:
-        if "_distance" not in self._arrays:
-            grid = self.product.annotation[POLARISATIONS[0]].grid
-            self._arrays["_distance"] = distance_km(grid, self.shape)
-        return self._arrays["_distance"]
-
     def _scaled(self, name: str) -> np.ndarray:
         key = f"scaled:{name}"
         if key not in self._arrays:
+            values = self.physical(name)
             if name in (HH, HV):
-                self._sar_db(name)
                 values = self._arrays.pop(name)  # scaled in place: one copy of each SAR grid
-                mean, std = GLOBAL_MEAN_STD[name]
-                values -= mean
-                values /= std
-            else:
-                values = scale(name, self.physical(name)).astype(np.float32, copy=False)
+            mean, std = GLOBAL_MEAN_STD[name]
+            values -= mean
+            values /= std
             values[self._no_data()] = self.fill_value(name)
             self._arrays[key] = values
         return self._arrays[key]
