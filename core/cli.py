@@ -106,7 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "--weights",
         type=Path,
-        help="weight bundle NAME.json (+ NAME.safetensors); default: bundled",
+        help="weight bundle NAME.json (+ NAME.safetensors); default: bundled (for Sentinel-1 "
+        "products only: the bundled SAFE-only weights)",
     )
     predict.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
     predict.add_argument("--crs", default="EPSG:3413", help="output CRS (default EPSG:3413)")
@@ -210,16 +211,17 @@ def _predict(args: argparse.Namespace) -> int:
     from .predict.progress import Reporter
     from .predict.run import PredictParams
     from .progressbar import ProgressBar
+    from .safe.weights import default_weights_for
 
+    scenes = collect_scenes(args.scenes)
     params = PredictParams(
-        weights=args.weights,
+        weights=args.weights or default_weights_for(scenes),
         device=args.device,
         crs=args.crs,
         sar_layers=not args.no_sar,
         tile_size=args.tile,
         overwrite=args.overwrite,
     )
-    scenes = collect_scenes(args.scenes)
     if not scenes:
         print("error: no scenes found in " + ", ".join(map(str, args.scenes)), file=sys.stderr)
         return 2

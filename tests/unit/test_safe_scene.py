@@ -225,3 +225,14 @@ def test_prepare_burns_a_sigrid3_chart_into_training_labels(product, tmp_path):
     assert set(np.unique(sod)) == {0, 4} and set(np.unique(floe)) == {0, 4}
     with netCDF4.Dataset(out) as ds:
         assert ds.ice_chart_source == "chart.gpkg"
+
+
+def test_products_alone_default_to_the_safe_only_bundle(product, tmp_path):
+    from core.safe.weights import default_weights_for
+
+    bundle = tmp_path / "safe-only.json"
+    assert default_weights_for([product.zip_path], bundle) is None  # not shipped: the default
+    bundle.write_text("{}")
+    assert default_weights_for([product.zip_path, product.folder], bundle) == bundle
+    prep = tmp_path / "20190101T000000_cis_prep.nc"
+    assert default_weights_for([product.zip_path, prep], bundle) is None  # mixed: one model
