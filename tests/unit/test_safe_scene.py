@@ -116,21 +116,7 @@ def test_prepare_writes_a_ready_to_train_file_that_reads_back(product, tmp_path)
         prepare(PrepareParams(product.zip_path, out))
 
 
-@pytest.fixture(scope="module")
-def safe_only_bundle(tmp_path_factory):
-    import torch
-
-    from core.model.bundle import save_bundle
-    from core.model.manifest import Manifest
-    from core.model.unet import MultiTaskUNet, UNetConfig
-
-    torch.manual_seed(0)
-    manifest = Manifest(architecture={}, channels=SAFE_ONLY, training={"data": "random"})
-    model = MultiTaskUNet(UNetConfig(in_channels=len(SAFE_ONLY), filters=(8, 8, 8, 8)))
-    return save_bundle(model, manifest, tmp_path_factory.mktemp("w") / "safe_only")
-
-
-def test_cli_predicts_a_safe_zip_end_to_end(product, safe_only_bundle, tmp_path):
+def test_cli_predicts_a_safe_zip_end_to_end_with_the_safe_only_bundle(product, tmp_path):
     out = tmp_path / "runs"
     command = [
         sys.executable,
@@ -138,8 +124,6 @@ def test_cli_predicts_a_safe_zip_end_to_end(product, safe_only_bundle, tmp_path)
         "core",
         "predict",
         str(product.zip_path),
-        "--weights",
-        str(safe_only_bundle),
         "--out",
         str(out),
         "--quiet",
@@ -152,6 +136,8 @@ def test_cli_predicts_a_safe_zip_end_to_end(product, safe_only_bundle, tmp_path)
     assert {"sic.tif", "sod.tif", "floe.tif", "sar_hh.tif", "sar_hv.tif", "run.json"} <= names
     record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert record["scene"] == "20221130T014342_safe"
+    assert record["model"]["path"].endswith("safe-only.json")  # chosen: no --weights given
+    assert "7 channels" in record["model"]["summary"]
     again = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert "0 predicted, 1 already done" in again.stdout
 
@@ -236,3 +222,12 @@ def test_products_alone_default_to_the_safe_only_bundle(product, tmp_path):
     assert default_weights_for([product.zip_path, product.folder], bundle) == bundle
     prep = tmp_path / "20190101T000000_cis_prep.nc"
     assert default_weights_for([product.zip_path, prep], bundle) is None  # mixed: one model
+
+
+def test_the_shipped_safe_only_bundle_needs_only_what_a_product_provides():
+    from core.model.manifest import read_manifest
+    from core.safe.weights import SAFE_ONLY_WEIGHTS
+
+    manifest = read_manifest(SAFE_ONLY_WEIGHTS)
+    assert manifest.channels == SAFE_ONLY
+    assert "SAFE-only demonstration weights" in manifest.training["note"]
