@@ -8,6 +8,8 @@ Commands:
   compare RUN_DIR [CHART] [--out DIR]               compare a prediction with an ice chart
   style-chart CHART --out OUT.gpkg                  decode a SIGRID-3 chart's egg codes
   diagnostics                                       versions, devices and paths of the engine
+  prepare SAFE [--era5 F] [--amsr2 F] [--chart C] --out X_prep.nc
+                                                    a Sentinel-1 product as a ready-to-train file
 
 With ``--json`` (how the QGIS plugin runs the engine) stdout carries only JSON events, one per
 line: see core/engine/protocol.py.
@@ -123,13 +125,17 @@ def _parser() -> argparse.ArgumentParser:
         "reported at the end (exit status 1) without stopping the others.",
     )
     predict.add_argument(
-        "scenes", type=Path, nargs="+", help="scene files, *_prep.nc folders, .json/.txt lists"
+        "scenes",
+        type=Path,
+        nargs="+",
+        help="scene files, Sentinel-1 .SAFE/.zip products, folders of them, .json/.txt lists",
     )
     predict.add_argument("--out", type=Path, required=True, help="output folder")
     predict.add_argument(
         "--weights",
         type=Path,
-        help="weight bundle NAME.json (+ NAME.safetensors); default: bundled",
+        help="weight bundle NAME.json (+ NAME.safetensors); default: bundled (for Sentinel-1 "
+        "products only: the bundled SAFE-only weights)",
     )
     predict.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
     predict.add_argument("--crs", default="EPSG:3413", help="output CRS (default EPSG:3413)")
@@ -200,6 +206,20 @@ def _parser() -> argparse.ArgumentParser:
         "quietly on end of input or after --idle seconds without a command.",
     )
     standby.add_argument("--idle", type=float, default=STANDBY_IDLE_S, help=argparse.SUPPRESS)
+
+    prepare = commands.add_parser(
+        "prepare",
+        help="write a Sentinel-1 EW GRDM product as an AI4Arctic ready-to-train file",
+        description="Calibrates, denoises and grids a .SAFE folder, manifest.safe or product "
+        ".zip to 80 m, with incidence angle, distance to land and lat/lon, optional ERA5/AMSR2 "
+        "and SIC/SOD/FLOE burnt from a SIGRID-3 chart; attributes record the provenance.",
+    )
+    prepare.add_argument("product", type=Path, help=".SAFE folder, manifest.safe or .zip")
+    prepare.add_argument("--out", type=Path, required=True, help="output file (X_prep.nc)")
+    prepare.add_argument("--era5", type=Path, help="ERA5 single-levels netCDF (new CDS)")
+    prepare.add_argument("--amsr2", type=Path, help="AMSR2 brightness temperatures file")
+    prepare.add_argument("--chart", type=Path, help="SIGRID-3 chart (.shp/.gpkg) for labels")
+    prepare.add_argument("--overwrite", action="store_true", help="replace an existing file")
     return parser
 
 
@@ -283,17 +303,18 @@ def _predict(args: argparse.Namespace, out: Output) -> int:
     from .predict.batch import Shard, collect_scenes, run_batch
     from .predict.progress import Reporter
     from .predict.run import PredictParams
+    from .safe.weights import default_weights_for
 
     out.quiet = args.quiet
+    scenes = collect_scenes(args.scenes)
     params = PredictParams(
-        weights=args.weights,
+        weights=args.weights or default_weights_for(scenes),
         device=args.device,
         crs=args.crs,
         sar_layers=not args.no_sar,
         tile_size=args.tile,
         overwrite=args.overwrite,
     )
-    scenes = collect_scenes(args.scenes)
     if not scenes:
         raise SeaIceMapperError(
             "No scenes found in " + ", ".join(map(str, args.scenes)) + "; expected scene files, "
@@ -403,6 +424,16 @@ def _diagnostics(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def _prepare(args: argparse.Namespace, out: Output) -> int:
+    from .safe.prepare import PrepareParams, prepare
+
+    keys = ("product", "out", "era5", "amsr2", "chart", "overwrite")
+    out.stage("preparing", 0.0)
+    path = prepare(PrepareParams(**{key: getattr(args, key) for key in keys}))
+    out.result("prepare", {"output": str(path)}, str(path))
+    return EXIT_OK
+
+
 COMMANDS = {
     "synth": _synth,
     "info": _info,
@@ -412,6 +443,7 @@ COMMANDS = {
     "style-chart": _style_chart,
     "diagnostics": _diagnostics,
     "standby": _standby,
+    "prepare": _prepare,
 }
 
 

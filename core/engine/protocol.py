@@ -11,19 +11,22 @@ JSON events, one object per line on stdout::
     {"event": "result", "command": "predict", "result": {...}}
     {"event": "error", "type": "SceneFormatError", "message": "...", "bug": false}
 
-``bug`` is true for an unexpected exception (a bug of ours; its traceback is on stderr) and
-false for an error the analyst can fix (the message says how).
+``bug`` is true for an unexpected exception (a bug of ours; in JSON mode its traceback is on
+stderr, for the plugin's log) and false for an error the analyst can fix (the message says how).
 
 Exit codes: 0 done; 1 some scenes of a batch failed (the result lists them); 2 an error (an
-``error`` event says which); 130 interrupted (SIGINT, or SIGTERM from the plugin's Cancel).
+``error`` event says which); 3 a bug of ours; 130 interrupted (SIGINT, or SIGTERM from the
+plugin's Cancel).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
 from typing import Any, TextIO
@@ -34,6 +37,7 @@ from ..progressbar import ProgressBar
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_ERROR = 2
+EXIT_BUG = 3  # an unexpected exception: a bug of ours
 EXIT_INTERRUPTED = 130
 
 
@@ -125,13 +129,32 @@ def _sigterm_interrupts() -> Iterator[None]:
 
 
 Command = Callable[[Any, Output], int]
+DEBUG_ENV = "SEA_ICE_MAPPER_DEBUG"  # set: a person also sees the traceback of a bug
+_OUR_PACKAGE = __name__.rsplit(".engine.", 1)[0]  # "core", or "<plugin>.core" inside QGIS
+
+
+@contextmanager
+def _warnings_as_events(out: Output) -> Iterator[None]:
+    """Our own warnings (e.g. a product from outside the training area) reach the analyst as
+    warning events; other packages' warnings stay Python's business."""
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if category.__module__.startswith(_OUR_PACKAGE):
+                out.warning(str(message))
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
 
 
 def run_command(command: Command, args: Any, out: Output) -> int:
     """Run ``command(args, out)``; every way it can end becomes an exit code (and, for an
     error, one ``error`` event or line)."""
     try:
-        with _sigterm_interrupts():
+        with _sigterm_interrupts(), _warnings_as_events(out):
             if out.json:
                 with redirect_stdout(out.stderr):  # keep the event stream clean
                     return command(args, out)
@@ -142,12 +165,15 @@ def run_command(command: Command, args: Any, out: Output) -> int:
     except KeyboardInterrupt:
         out.error("Interrupted", "Interrupted; nothing half-written was left behind.")
         return EXIT_INTERRUPTED
-    except Exception as error:  # a bug of ours: say so, with the traceback on stderr
-        traceback.print_exc(file=out.stderr)
+    except Exception as error:  # a bug of ours: one line for a person, the traceback for a log
+        from ..failures import describe_failure
+
+        if out.json or os.environ.get(DEBUG_ENV):
+            traceback.print_exc(file=out.stderr)
         out.error(
             type(error).__name__,
-            f"The engine failed unexpectedly ({type(error).__name__}: {error}). This is a bug; "
-            "please report it with the log.",
+            f"The engine failed unexpectedly: {describe_failure(error)}. This is a bug; please "
+            f"report it with the log (set {DEBUG_ENV}=1 to print the traceback).",
             bug=True,
         )
-        return EXIT_ERROR
+        return EXIT_BUG

@@ -19,6 +19,7 @@ from ..errors import ParamsError, SeaIceMapperError
 from ..failures import describe_failure, shown
 from ..output.contract import record_layers
 from ..output.georef import parse_crs
+from ..safe.container import is_safe_product
 from ..scene.names import parse_scene_id, prep_name
 from ..scene.reader import open_scene
 from .progress import Reporter
@@ -84,11 +85,15 @@ def read_scene_list(path: Path) -> list[Path]:
 
 
 def collect_scenes(sources: Sequence[Path]) -> list[Path]:
-    """Scene files from files, folders (their ``*_prep.nc``) and scene lists; sorted, unique."""
+    """Scene files from files, Sentinel-1 products, folders (their ``*_prep.nc``, ``*.SAFE``
+    and ``S1*.zip``) and scene lists; sorted, unique."""
     scenes: list[Path] = []
     for source in sources:
-        if source.is_dir():
+        if is_safe_product(source):
+            scenes.append(source)
+        elif source.is_dir():
             scenes += source.glob("*_prep.nc")
+            scenes += (p for p in source.glob("S1*") if p.suffix.lower() in (".safe", ".zip"))
         elif source.suffix in (".json", ".txt"):
             scenes += read_scene_list(source)
         else:

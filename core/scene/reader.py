@@ -390,7 +390,16 @@ def open_scene(
     required: Iterable[str] = DEFAULT_REQUIRED,
     sar_fill_value: float | None = None,
 ) -> Scene:
-    """Open and validate a ready-to-train scene; raises SceneNotFoundError/SceneFormatError."""
+    """Open and validate a ready-to-train scene, or a Sentinel-1 product (``.SAFE`` folder,
+    ``manifest.safe`` or ``.zip``: ``core.safe``); raises SceneNotFoundError/SceneFormatError."""
+    from ..safe.container import is_safe_product
+
+    if is_safe_product(path):
+        from ..safe.scene import SAFE_VARIABLES, SafeScene
+
+        # A product holds no AMSR2/ERA5: by default ask only for what it can provide.
+        wanted = SAFE_VARIABLES if required is DEFAULT_REQUIRED else required
+        return SafeScene(path, wanted, sar_fill_value)
     return Scene(path, required, sar_fill_value)
 
 
