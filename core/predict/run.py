@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from ..about import about
 from ..icechart.classes import CHART_NAMES
@@ -47,7 +48,9 @@ class LoadedModel:
         choice = choose_device(device)
         path = resolve_weights(weights)
         model, manifest = load_bundle(path, choice.device)
-        return cls(fold_batch_norm(model), manifest, choice, path)
+        model = fold_batch_norm(model)
+        model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+        return cls(model, manifest, choice, path)
 
 
 @dataclass
