@@ -6,7 +6,6 @@ common), and reading speed depends on the layout, so a copy is re-chunked for ea
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -82,15 +81,14 @@ def random_weights(folder: Path) -> Path:
 
 
 def copies(scene: Path, folder: Path, count: int) -> list[Path]:
-    """``count`` copies (hard links where possible) of a scene, named one minute apart."""
+    """``count`` copies of a scene, named (file and ``scene_id``) one minute apart."""
     folder.mkdir(parents=True, exist_ok=True)
     made = []
     for k in range(count):
         target = folder / f"20190101T00{k:02d}00_cis_prep.nc"
         if not target.exists():
-            try:  # a hard link: same bytes, no disk space
-                os.link(scene, target)
-            except OSError:
-                shutil.copyfile(scene, target)
+            shutil.copyfile(scene, target)
+            with netCDF4.Dataset(target, "a") as ds:
+                ds.scene_id = target.name
         made.append(target)
     return made
