@@ -15,7 +15,8 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_RESULTS = HERE / "results"
 BEGIN, END = "<!-- tables:begin -->", "<!-- tables:end -->"
 LABELS = {
-    "floor": "I/O floor: the four full-grid inputs, each decompressed once, every 10th pixel",
+    "floor_whole": "I/O floor, whole-variable reads: the four full-grid inputs, every 10th pixel",
+    "floor_strided": "I/O floor, strided reads, chunk cache of a chunk row: the same pixels",
     "scoring": "scoring form: file → SIC/SOD/FLOE uint8 on the 80 m grid",
     "reference": "MMSeaIce's plain path (`benchmarks/reference_mmseaice.py`), same output",
 }
@@ -51,7 +52,7 @@ def predict_table(result: dict) -> str:
         "|---|---|---|---|---|",
     ]
     for layout, kinds in result["layouts"].items():
-        for kind in ("reference", "scoring", "floor"):
+        for kind in ("reference", "scoring", "floor_whole", "floor_strided"):
             if kind not in kinds:
                 continue
             k = kinds[kind]

@@ -10,6 +10,7 @@ and the 80 m SAR layers nest inside them.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,8 @@ from ..scene.geolocation import POLAR_STEREO_NORTH, tie_positions
 from ..scene.schema import PIXEL_SPACING_M
 
 Bounds = tuple[float, float, float, float]
+WARP_THREADS = os.cpu_count() or 1
+WARP_MEMORY_MB = 256
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,13 @@ class SwathGeoref:
         nodata: float,
         resampling: Resampling = Resampling.nearest,
     ) -> np.ndarray:
-        """``array`` (scene pixels, downscaled by ``factor``) resampled onto ``grid``.
+        """``array`` (scene pixels, downscaled by ``factor``) resampled onto ``grid``; a
+        (bands, lines, samples) stack is warped in one pass (one transformer for all bands).
 
         GDAL fits a polynomial to the tie points (a thin-plate spline, exact at each point, was
         4.6 times slower on a full 80 m band for no visible gain on swath geometry).
         """
-        out = np.full((grid.height, grid.width), nodata, dtype=array.dtype)
+        out = np.full((*array.shape[:-2], grid.height, grid.width), nodata, dtype=array.dtype)
         reproject(
             array,
             out,
@@ -131,7 +135,8 @@ class SwathGeoref:
             resampling=resampling,
             src_nodata=nodata,
             dst_nodata=nodata,
-            num_threads=2,
+            num_threads=WARP_THREADS,
+            warp_mem_limit=WARP_MEMORY_MB,  # fewer, larger chunks: the transformer runs less
         )
         return out
 

@@ -19,6 +19,7 @@ from ..icechart.classes import ChartClasses
 from .georef import TargetGrid
 
 OVERVIEW_LEVELS = (2, 4, 8, 16)
+WRITE_THREADS = "ALL_CPUS"  # GDAL compresses blocks (and overviews) in parallel
 
 
 def colour_table(chart: ChartClasses) -> dict[int, tuple[int, int, int, int]]:
@@ -60,11 +61,13 @@ def write_geotiff(
 ) -> None:
     """Write ``array`` (already on ``grid``) to ``path`` with its sidecars.
 
-    ``lossy_error``: store floats with LERC to within this absolute error (fast and small);
+    ``lossy_error``: store floats with LERC to within this absolute error (fast, small enough);
     otherwise lossless deflate.
     """
     compression = (
-        {"compress": "lerc_zstd", "max_z_error": lossy_error}
+        # LERC alone: zstd on top saved 30 % of the bytes for twice the CPU time (writing and
+        # building overviews, which reads the full resolution back).
+        {"compress": "lerc", "max_z_error": lossy_error}
         if lossy_error is not None
         else {"compress": "deflate", "predictor": 3 if array.dtype.kind == "f" else 2}
     )
@@ -80,10 +83,11 @@ def write_geotiff(
         tiled=True,
         blockxsize=256,
         blockysize=256,
-        num_threads=2,
+        num_threads=WRITE_THREADS,
         **compression,
     )
-    with rasterio.open(path, "w", **profile) as dst:
+    # GDAL_NUM_THREADS: overviews are computed and compressed on every core too.
+    with rasterio.Env(GDAL_NUM_THREADS=WRITE_THREADS), rasterio.open(path, "w", **profile) as dst:
         dst.write(array, 1)
         dst.set_band_description(1, description)
         dst.update_tags(**tags)

@@ -10,6 +10,7 @@ on the same grid as the prediction.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from ..icechart.classes import CHARTS, MASK
 from ..icechart.qml import confidence_qml, raster_qml, sar_qml
 from ..scene.reader import Scene
 from ..scene.schema import SAR_VARIABLES
-from ..scene.statistics import unscale
+from ..scene.statistics import GLOBAL_MEAN_STD
 from .georef import SwathGeoref, chart_resolution
 from .geotiff import write_geotiff
 
@@ -103,28 +104,46 @@ class LayerWriter:
             )
 
     def sar(self, scene: Scene) -> None:
-        """HH and HV in dB at 80 m for display, stretched 2-98 % by their styles."""
+        """HH and HV in dB at 80 m for display, stretched 2-98 % by their styles.
+
+        A helper thread reads and converts the next band (netCDF releases the GIL while it
+        decompresses) while this one warps and writes the previous band (so does GDAL); only
+        that helper touches the netCDF file meanwhile.
+        """
         resolution = chart_resolution(1)
         grid = self.georef.grid(resolution, snap=chart_resolution(self.factor))
-        for key, name in SAR_LAYERS.items():
-            raw = scene.read(name)
-            fill = scene.fill_value(name)
-            valid = np.isfinite(raw) & (raw != fill)
-            db = np.where(valid, unscale(name, raw), SAR_NODATA).astype(np.float32)
-            del raw
-            sample = db[::4, ::4][valid[::4, ::4]]
-            low, high = np.percentile(sample, STRETCH_PERCENTILES) if sample.size else (0, 1)
-            del valid
-            values = self.georef.warp(db, 1, grid, SAR_NODATA)  # nearest: keeps the texture
-            del db
-            self._write(
-                key,
-                f"{key}.tif",
-                values,
-                grid=grid,
-                nodata=SAR_NODATA,
-                description=f"{key[4:].upper()} backscatter [dB]",
-                overviews=True,
-                lossy_error=SAR_MAX_ERROR_DB,
-                style=sar_qml(float(low), float(high)),
-            )
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sar-read") as reader:
+            pending = [reader.submit(sar_decibels, scene, name) for name in SAR_LAYERS.values()]
+            for key, future in zip(SAR_LAYERS, pending):
+                db, (low, high) = future.result()
+                values = self.georef.warp(db, 1, grid, SAR_NODATA)  # nearest: keeps texture
+                del db
+                self._write(
+                    key,
+                    f"{key}.tif",
+                    values,
+                    grid=grid,
+                    nodata=SAR_NODATA,
+                    description=f"{key[4:].upper()} backscatter [dB]",
+                    overviews=True,
+                    lossy_error=SAR_MAX_ERROR_DB,
+                    style=sar_qml(float(low), float(high)),
+                )
+                del values
+
+
+def sar_decibels(scene: Scene, name: str) -> tuple[np.ndarray, tuple[float, float]]:
+    """A SAR band in dB (``SAR_NODATA`` where it has no data) and its 2 and 98 % points,
+    converted in place: one full-resolution array, not three."""
+    db = scene.read(name).astype(np.float32, copy=False)
+    invalid = ~np.isfinite(db)
+    invalid |= db == scene.fill_value(name)
+    mean, std = GLOBAL_MEAN_STD[name]
+    db *= np.float32(std)
+    db += np.float32(mean)
+    db[invalid] = SAR_NODATA
+    sample = db[::4, ::4][~invalid[::4, ::4]]
+    if not sample.size:
+        return db, (0.0, 1.0)
+    low, high = np.percentile(sample, STRETCH_PERCENTILES)
+    return db, (float(low), float(high))
