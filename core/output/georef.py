@@ -27,7 +27,6 @@ from ..scene.schema import PIXEL_SPACING_M
 
 Bounds = tuple[float, float, float, float]
 WARP_THREADS = os.cpu_count() or 1
-WARP_MEMORY_MB = 256
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,6 @@ class SwathGeoref:
             src_nodata=nodata,
             dst_nodata=nodata,
             num_threads=WARP_THREADS,
-            warp_mem_limit=WARP_MEMORY_MB,  # fewer, larger chunks: the transformer runs less
         )
         return out
 

@@ -19,7 +19,7 @@ from ..icechart.classes import ChartClasses
 from .georef import TargetGrid
 
 OVERVIEW_LEVELS = (2, 4, 8, 16)
-WRITE_THREADS = "ALL_CPUS"  # GDAL compresses blocks (and overviews) in parallel
+WRITE_THREADS = "ALL_CPUS"  # GDAL compresses blocks in parallel
 
 
 def colour_table(chart: ChartClasses) -> dict[int, tuple[int, int, int, int]]:
@@ -86,8 +86,9 @@ def write_geotiff(
         num_threads=WRITE_THREADS,
         **compression,
     )
-    # GDAL_NUM_THREADS: overviews are computed and compressed on every core too.
-    with rasterio.Env(GDAL_NUM_THREADS=WRITE_THREADS), rasterio.open(path, "w", **profile) as dst:
+    # Neither GDAL_NUM_THREADS (overviews) nor a smaller GDAL_CACHEMAX: with GDAL 3.6 and
+    # NUM_THREADS compression, a small block cache deadlocked while building overviews.
+    with rasterio.open(path, "w", **profile) as dst:
         dst.write(array, 1)
         dst.set_band_description(1, description)
         dst.update_tags(**tags)
