@@ -9,7 +9,6 @@ from pathlib import Path
 
 TIME_PATTERN = re.compile(r"(\d{8}T\d{6})")
 NAME_PATTERN = re.compile(r"^(?P<time>\d{8}T\d{6})_(?P<service>cis|dmi)(?:_prep)?", re.I)
-ICE_SERVICES = ("cis", "dmi")
 
 
 @dataclass(frozen=True)
