@@ -14,7 +14,7 @@ import shapely
 
 from core.cli import main
 from core.draft.make import agreement, draft_chart
-from core.draft.params import DEFAULT_MIN_AREA_KM2, DraftParams
+from core.draft.params import DraftParams
 from core.draft.polygons import build_draft
 from core.draft.regions import region_keys, split_key
 from core.errors import RunFolderError
@@ -173,5 +173,9 @@ def test_cli_writes_the_chart_and_reports_agreement(bundled_run, tmp_path, capsy
     assert "polygons in" in capsys.readouterr().out and out.exists()
     assert main(["chart", str(bundled_run), "--out", str(out)]) == 2  # no overwrite
     assert "already exists" in capsys.readouterr().err
-    assert DEFAULT_MIN_AREA_KM2 == DraftParams().min_area_km2
+    # The CLI's default minimum area is the one of DraftParams, and it does merge polygons.
+    draft_chart(bundled_run, tmp_path / "default.gpkg", DraftParams())
+    draft_chart(bundled_run, tmp_path / "all.gpkg", DraftParams(min_area_km2=0))
+    count = {p: pyogrio.read_info(tmp_path / p)["features"] for p in ("default.gpkg", "all.gpkg")}
+    assert pyogrio.read_info(out)["features"] == count["default.gpkg"] < count["all.gpkg"]
     assert agreement(read_run(bundled_run), out)["SIC"] >= 95.0
