@@ -53,6 +53,9 @@ def machine() -> dict:
         "memory_gib": memory_gib(),
         "system": platform.platform(),
         "python": platform.python_version(),
+        # Other work on the machine while the benchmark ran (1, 5, 15 min): ratios measured in
+        # the same run hold up against it; absolute seconds do not.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 

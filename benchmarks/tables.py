@@ -37,7 +37,8 @@ def _provenance(result: dict) -> str:
     dirty = " + uncommitted changes" if g.get("dirty") else ""
     return (
         f"*{result['benchmark']}.json, {result['created']}: {m['cpu']}, {m['cores']} cores, "
-        f"{m['memory_gib']} GiB, Python {m['python']}; {libs}; commit "
+        f"{m['memory_gib']} GiB, load average {m.get('load_average', '?')} at the end, "
+        f"Python {m['python']}; {libs}; commit "
         f"{g['commit'][:10]}{dirty}.*"
     )
 
