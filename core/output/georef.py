@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from affine import Affine
+from rasterio import Band
 from rasterio.control import GroundControlPoint
 from rasterio.crs import CRS
 from rasterio.errors import CRSError
@@ -137,6 +138,20 @@ class SwathGeoref:
             num_threads=WARP_THREADS,
         )
         return out
+
+    def warp_into(self, array: np.ndarray, factor: int, band: Band, nodata: float) -> None:
+        """As ``warp``, straight into a band of an open dataset on the target grid: GDAL
+        writes chunk by chunk, so the warped raster never exists whole in memory."""
+        reproject(
+            array,
+            band,
+            gcps=self.gcps(factor),
+            src_crs=self.crs,
+            resampling=Resampling.nearest,
+            src_nodata=nodata,
+            dst_nodata=nodata,
+            num_threads=WARP_THREADS,
+        )
 
 
 def chart_resolution(factor: int) -> float:

@@ -7,11 +7,13 @@ a ``.qml`` style sidecar, which QGIS applies when it opens the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
 import numpy as np
 import rasterio
+from rasterio import Band
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
 
@@ -46,9 +48,12 @@ def _aux_xml(names: list[str]) -> str:
 """
 
 
+Draw = Callable[[Band], None]  # fills a band of the open file (e.g. warps straight into it)
+
+
 def write_geotiff(
     path: Path,
-    array: np.ndarray,
+    array: np.ndarray | Draw,
     grid: TargetGrid,
     crs: CRS,
     nodata: float,
@@ -58,25 +63,31 @@ def write_geotiff(
     overviews: bool = False,
     style: str | None = None,
     lossy_error: float | None = None,
+    dtype: str | None = None,
 ) -> None:
-    """Write ``array`` (already on ``grid``) to ``path`` with its sidecars.
+    """Write ``array`` (already on ``grid``) to ``path`` with its sidecars; or, given a
+    function and a ``dtype``, let it fill the band.
 
     ``lossy_error``: store floats with LERC to within this absolute error (fast, small enough);
     otherwise lossless deflate.
     """
+    if isinstance(array, np.ndarray):
+        dtype = str(array.dtype)
+    if dtype is None:
+        raise ValueError("write_geotiff needs a dtype when given a function to fill the band")
     compression = (
         # LERC alone: zstd on top saved 30 % of the bytes for twice the CPU time (writing and
         # building overviews, which reads the full resolution back).
         {"compress": "lerc", "max_z_error": lossy_error}
         if lossy_error is not None
-        else {"compress": "deflate", "predictor": 3 if array.dtype.kind == "f" else 2}
+        else {"compress": "deflate", "predictor": 3 if np.dtype(dtype).kind == "f" else 2}
     )
     profile = dict(
         driver="GTiff",
         width=grid.width,
         height=grid.height,
         count=1,
-        dtype=array.dtype,
+        dtype=dtype,
         crs=crs,
         transform=grid.transform,
         nodata=nodata,
@@ -89,7 +100,10 @@ def write_geotiff(
     # Neither GDAL_NUM_THREADS (overviews) nor a smaller GDAL_CACHEMAX: with GDAL 3.6 and
     # NUM_THREADS compression, a small block cache deadlocked while building overviews.
     with rasterio.open(path, "w", **profile) as dst:
-        dst.write(array, 1)
+        if isinstance(array, np.ndarray):
+            dst.write(array, 1)
+        else:
+            array(rasterio.band(dst, 1))
         dst.set_band_description(1, description)
         dst.update_tags(**tags)
         if chart is not None:
