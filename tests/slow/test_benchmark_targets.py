@@ -78,15 +78,17 @@ def test_end_to_end_with_every_layer_in_five_seconds_and_one_gigabyte(
 def test_run_json_stages_add_up_to_the_process_time(end_to_end_result: dict) -> None:
     single = end_to_end_result["single"]
     staged = sum(stage["median"] for stage in single["stages"].values())
-    # Everything but the interpreter's own start and exit is inside a recorded stage.
-    assert single["wall_s"]["median"] - staged < 0.5, (staged, single["wall_s"])
+    # Everything but publishing the folder and the interpreter's exit is in a recorded stage.
+    unaccounted = single["wall_s"]["median"] - staged
+    assert -0.05 <= unaccounted < max(0.5, 0.1 * single["wall_s"]["median"]), (staged, single)
 
 
 def test_a_batch_pays_the_fixed_costs_once(end_to_end_result: dict) -> None:
     batch = end_to_end_result["batch"]
     assert batch["scenes"] == 20
     single = end_to_end_result["single"]
-    fixed = single["stages"]["importing"]["median"] + single["stages"]["loading model"]["median"]
+    stages = single["stages"]
+    fixed = stages["starting and importing"]["median"] + stages["loading model"]["median"]
     # Per scene, a batch saves at least most of what a process spends before its first read.
     saved = single["wall_s"]["median"] - batch["seconds_per_scene"]
     assert saved >= 0.5 * fixed, (saved, fixed)
