@@ -66,8 +66,8 @@ def predict_table(result: dict) -> str:
             )
     lines += [
         "",
-        "| chunks | ratio (medians of the same run) | figure | target |",
-        "|---|---|---|---|",
+        "| chunks | ratio (medians of the same run) | wall time | CPU time | target |",
+        "|---|---|---|---|---|",
     ]
     for layout, kinds in result["layouts"].items():
         ratios = kinds["ratios"]
