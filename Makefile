@@ -5,7 +5,7 @@ export QT_QPA_PLATFORM := offscreen
 export XDG_RUNTIME_DIR := /tmp/runtime-$(shell id -u)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup lint test test-unit test-qgis test-slow e2e demo weights package clean
+.PHONY: setup lint test test-unit test-qgis test-slow bench e2e demo weights package clean
 
 setup:
 	@bash scripts/setup.sh
@@ -30,6 +30,13 @@ test: lint test-unit test-qgis e2e
 # Longer checks (benchmarks-as-tests, long training runs): not part of `make test`.
 test-slow: setup
 	$(PY) -m pytest tests -m slow
+
+# Benchmarks on a full synthetic scene (about 10 min on 2 cores): JSON into build/bench/, then
+# the tables of docs/benchmarks.md (tables.py --write docs/benchmarks.md to update them there).
+bench: setup
+	$(PY) benchmarks/bench_predict.py build/bench --data build/bench/data --runs 3
+	$(PY) benchmarks/bench_end_to_end.py build/bench --data build/bench/data --runs 3 --batch 20
+	$(PY) benchmarks/tables.py build/bench
 
 # The real QGIS desktop under Xvfb: a fresh profile, a scene run from the dock, its draft chart
 # and comparison, a screenshot (about 20 s; part of `make test`).

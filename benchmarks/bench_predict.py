@@ -1,104 +1,132 @@
-"""Benchmark: predict a full-size synthetic scene, in the scoring form and end to end.
+"""Benchmark: the scoring form against MMSeaIce's plain path and against the I/O floor.
 
-Run: ``.venv/bin/python benchmarks/bench_predict.py [--size 5000x5200] [--scene FILE]
-[--weights BUNDLE] [--device auto]``. Without ``--scene`` a synthetic scene is generated (and
-kept with ``--keep DIR``); without ``--weights`` randomly initialised weights are used (same
-cost as trained ones). Each measurement runs in a fresh process so its peak RSS is its own:
-- scoring form: scene file -> SIC/SOD/FLOE uint8 arrays on the 80 m grid (what AutoICE scores);
-- end to end: scene file -> every GeoTIFF of a run written (charts, confidences, the scene's own
-  chart, SAR HH/HV at 80 m with overviews).
+Run: ``.venv/bin/python benchmarks/bench_predict.py OUT [--runs 5] [--size 5000x5200]
+[--chunks 500 1024] [--data DIR] [--weights BUNDLE]``; writes ``OUT/predict.json``.
+
+Three kinds of fresh process, interleaved round by round on the same scene file:
+- ``scoring``: the project's scoring form, file -> SIC/SOD/FLOE uint8 on the 80 m grid;
+- ``reference``: the same work as MMSeaIce does it (``reference_mmseaice.py``);
+- ``floor_whole``, ``floor_strided``: only the reads (the four full-grid inputs, every 10th
+  pixel), each chunk decompressed once, in the two simplest ways; the floor is the faster.
+Each process reports its fixed costs (imports, loading weights) apart from its work, so the
+ratios compare work with work; fixed costs are paid once per batch or engine process. The
+reference runs on the first chunk layout only (it reads whole variables either way).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+START = time.perf_counter()
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+
+KINDS = ("floor_whole", "floor_strided", "scoring", "reference")
+FLOORS = KINDS[:2]
 
 
-def _child(stage: str, scene: str, weights: str, device: str, out: str) -> dict:
-    sys.path.insert(0, str(ROOT))
-    start = time.perf_counter()
-    from core.predict.run import LoadedModel, PredictParams, predict_classes, run_prediction
+def _child(kind: str, scene: str, weights: str) -> dict:
+    path = Path(scene)
+    if kind in FLOORS:
+        from reference_mmseaice import read_floor
 
-    import_s = time.perf_counter() - start
-    if stage == "scoring":
-        loaded = LoadedModel.load(Path(weights), device)
-        load_s = time.perf_counter() - start - import_s
-        classes = predict_classes(scene, loaded)
-        assert set(classes) == {"SIC", "SOD", "FLOE"}
-        result = {"import_s": import_s, "load_s": load_s, "device": loaded.device.describe()}
+        from core.scene.schema import SAR_VARIABLES
+
+        import_s = time.perf_counter() - START
+        t0, c0 = time.perf_counter(), time.process_time()
+        read_floor(path, SAR_VARIABLES, kind.split("_")[1])
+        work_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+        return {"import_s": import_s, "load_s": 0.0, "work_s": work_s, "cpu_s": cpu_s}
+    if kind == "scoring":
+        from core.predict.run import LoadedModel, predict_classes
+
+        import_s = time.perf_counter() - START
+        t0 = time.perf_counter()
+        loaded = LoadedModel.load(Path(weights), "cpu")
+        load_s = time.perf_counter() - t0
+        t0, c0 = time.perf_counter(), time.process_time()
+        classes = predict_classes(path, loaded)
     else:
-        params = PredictParams(weights=Path(weights), device=device, overwrite=True)
-        run = run_prediction(scene, out, params)
-        result = {"import_s": import_s, "stages": run.seconds, "device": run.device}
-    result["seconds"] = time.perf_counter() - start
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        from reference_mmseaice import predict_reference
+
+        from core.model.bundle import load_bundle
+
+        import_s = time.perf_counter() - START
+        t0 = time.perf_counter()
+        model, manifest = load_bundle(Path(weights), "cpu")
+        load_s = time.perf_counter() - t0
+        t0, c0 = time.perf_counter(), time.process_time()
+        classes = predict_reference(path, model, manifest)
+    work_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    if set(classes) != {"SIC", "SOD", "FLOE"}:
+        raise RuntimeError(f"unexpected outputs {sorted(classes)}")
+    return {"import_s": import_s, "load_s": load_s, "work_s": work_s, "cpu_s": cpu_s}
+
+
+def _summarise(runs: list[dict]) -> dict:
+    return {
+        key: summary(run[key] for run in runs)
+        for key in ("work_s", "cpu_s", "import_s", "load_s", "wall_s", "peak_rss_mb")
+    }
+
+
+def measure(scene: Path, weights: Path, kinds: tuple[str, ...], rounds: int) -> dict:
+    """``rounds`` rounds, each running every kind once in a fresh process, interleaved."""
+    runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
+    for _ in range(rounds):
+        for kind in kinds:
+            runs[kind].append(run_child(Path(__file__), kind, str(scene), str(weights)))
+    result = {kind: _summarise(kind_runs) for kind, kind_runs in runs.items()}
+    work = {kind: result[kind]["work_s"]["median"] for kind in kinds}
+    result["floor"] = min(FLOORS, key=work.__getitem__)  # the faster way on this layout
+    ratios = {"scoring_over_floor": work["scoring"] / work[result["floor"]]}
+    if "reference" in work:
+        ratios["reference_over_scoring"] = work["reference"] / work["scoring"]
+    # The same in CPU seconds (all threads): what a busy machine disturbs least.
+    cpu = {kind: result[kind]["cpu_s"]["median"] for kind in kinds}
+    ratios["scoring_over_floor_cpu"] = cpu["scoring"] / cpu[result["floor"]]
+    if "reference" in cpu:
+        ratios["reference_over_scoring_cpu"] = cpu["reference"] / cpu["scoring"]
+    result["ratios"] = ratios
     return result
 
 
-def _run(*args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _prepare(folder: Path, size: str, scene: Path | None, weights: Path | None) -> tuple:
-    sys.path.insert(0, str(ROOT))
-    from core.model.bundle import save_bundle
-    from core.model.manifest import Manifest
-    from core.model.unet import MultiTaskUNet, UNetConfig
-    from core.synthetic.generate import SynthConfig, synthesize
-
-    if scene is None:
-        lines, samples = (int(x) for x in size.split("x"))
-        scene = folder / "20190101T000000_cis_prep.nc"
-        if not scene.exists():
-            synthesize(scene, SynthConfig(lines=lines, samples=samples, seed=0))
-    if weights is None:
-        weights = folder / "random_init.json"
-        save_bundle(MultiTaskUNet(UNetConfig()), Manifest(architecture={}), weights, overwrite=True)
-    return scene, weights
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", default="5000x5200")
-    parser.add_argument("--scene", type=Path)
-    parser.add_argument("--weights", type=Path)
-    parser.add_argument("--device", default="auto")
-    parser.add_argument("--keep", type=Path, help="folder to keep the scene and outputs in")
-    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(_child(*args.child)))
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        result = _child(*sys.argv[2:5])
+        result["peak_rss_mb"] = peak_rss_mb()
+        print(json.dumps(result))
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = args.keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        scene, weights = _prepare(folder, args.size, args.scene, args.weights)
-        out = str(folder / "runs")
-        scoring = _run("scoring", str(scene), str(weights), args.device, out)
-        e2e = _run("end-to-end", str(scene), str(weights), args.device, out)
-    print(f"scene {scene.name}, device {scoring['device']}")
-    print(
-        f"scoring form (file -> 80 m class arrays): {scoring['seconds']:.2f} s "
-        f"(of which importing torch & core {scoring['import_s']:.2f} s, loading weights "
-        f"{scoring['load_s']:.2f} s), peak RSS {scoring['peak_rss_mb']:.0f} MB"
+    from scenes import full_scene, random_weights
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder for predict.json")
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per kind")
+    parser.add_argument("--size", default="5000x5200")
+    parser.add_argument("--chunks", type=int, nargs="+", default=[500, 1024])
+    parser.add_argument("--data", type=Path, help="folder keeping generated scenes (default OUT)")
+    parser.add_argument("--weights", type=Path, help="a weight bundle (default: random init)")
+    args = parser.parse_args()
+    data = args.data or args.out / "data"
+    weights = args.weights or random_weights(data)
+    layouts = {}
+    for k, chunk in enumerate(args.chunks):
+        scene = full_scene(data, args.size, chunk)
+        kinds = KINDS if k == 0 else KINDS[:3]
+        layouts[f"{chunk}x{chunk}"] = measure(scene, weights, kinds, args.runs)
+        print(f"chunks {chunk}: {json.dumps(layouts[f'{chunk}x{chunk}']['ratios'])}", flush=True)
+    path = write_result(
+        args.out,
+        "predict",
+        {"size": args.size, "device": "cpu", "runs": args.runs, "layouts": layouts},
     )
-    stages = ", ".join(f"{k} {v:.2f} s" for k, v in e2e["stages"].items())
-    print(
-        f"end to end (file -> all GeoTIFFs): {e2e['seconds']:.2f} s, peak RSS "
-        f"{e2e['peak_rss_mb']:.0f} MB; stages: importing {e2e['import_s']:.2f} s, {stages}"
-    )
+    print(path)
 
 
 if __name__ == "__main__":

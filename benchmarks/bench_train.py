@@ -42,7 +42,10 @@ def main() -> None:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
+    import torch
+
     from core.model.bundle import load_bundle
     from training.config import PRESETS
     from training.data import load_cached, prepare, scene_files
@@ -74,7 +77,12 @@ def main() -> None:
             batch_size=args.batch_size or PRESETS[args.preset].batch_size,
         )
         choice = training_device(config, Process())
+        if choice.device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats()
         result = train(config, log=lambda _: None)
+        gpu_memory = (
+            torch.cuda.max_memory_allocated() / 2**30 if choice.device.type == "cuda" else None
+        )
         history = json.loads((Path(config.out_dir) / "checkpoint" / "state.json").read_text())
         warm = history["history"][-1]
         model, _ = load_bundle(result.bundle, choice.device)
@@ -103,6 +111,24 @@ def main() -> None:
         f"projected full '{args.preset}' preset ({preset.iterations} iterations, "
         f"{preset.epochs} validations): {projected / 60:.1f} min"
     )
+    if args.json:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from results import write_result
+
+        figures = {
+            "preset": args.preset,
+            "device": device,
+            "batch_size": config.batch_size,
+            "patch_size": config.patch_size,
+            "steps": result.steps,
+            "iterations_per_s": it_s,
+            "data_share": warm["data_share"],
+            "gpu_memory_gib": gpu_memory,
+            "validation_s_per_epoch": val_paper,
+            "iterations": preset.iterations,
+            "projected_min": projected / 60,
+        }
+        write_result(args.json.parent, args.json.stem, figures)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ MASK = 255  # chart value for "no information": never a class
 RGB = tuple[int, int, int]
 
 OPEN_WATER: RGB = (150, 200, 255)
-LAND: RGB = (211, 181, 141)  # CIS land colour, for land masks drawn under the charts
 
 
 @dataclass(frozen=True)

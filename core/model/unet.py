@@ -11,7 +11,7 @@ own decoder over the shared encoder (the paper's Model 9).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F  # noqa: N812 (PyTorch's own convention)
@@ -89,7 +89,6 @@ class Outputs:
     sic: torch.Tensor
     sod: torch.Tensor
     floe: torch.Tensor
-    extras: dict = field(default_factory=dict)
 
 
 class MultiTaskUNet(nn.Module):

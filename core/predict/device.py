@@ -8,8 +8,6 @@ import torch
 
 from ..errors import DeviceError
 
-DEVICE_CHOICES = ("auto", "cuda", "cpu")
-
 
 @dataclass(frozen=True)
 class DeviceChoice:

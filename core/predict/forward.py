@@ -38,7 +38,9 @@ def _stack(model: torch.nn.Module, x: torch.Tensor, device: DeviceChoice) -> tor
             enabled=device.autocast_dtype is not None,
         ),
     ):
-        out = model(x.to(device.device)[None])
+        # Channels-last: oneDNN's convolutions run about 1.5 times faster on a CPU this way.
+        batch = x.to(device.device)[None].contiguous(memory_format=torch.channels_last)
+        out = model(batch)
         stack = torch.cat(
             [out.sic[:, None].float(), out.sod.float().softmax(1), out.floe.float().softmax(1)],
             dim=1,

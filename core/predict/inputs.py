@@ -30,6 +30,7 @@ from ..scene.statistics import unscale
 HH = SAR_VARIABLES[0]
 DISTANCE_MAP = SAR_VARIABLES[3]
 BLOCK_ROWS = 50  # downscaled rows per read when averaging blocks (500 lines at ×10)
+BAND_LINES = 500  # full-grid lines per strided read, rounded to whole rows of chunks
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,36 @@ def coarse_indices(positions: np.ndarray, n_cells: int) -> np.ndarray:
     return np.minimum((positions + 0.5) // COARSE_FACTOR, n_cells - 1).astype(np.intp)
 
 
+def band_lines(chunks: tuple[int, ...] | None) -> int:
+    """Lines per band: whole rows of the file's chunks, about ``BAND_LINES`` or one chunk row.
+
+    A band that ends inside a row of chunks leaves those chunks to be decompressed again by the
+    next band (unless the chunk cache holds a whole row of them): on a file chunked
+    1024 × 1024, 500-line bands with a 16 MB cache read 2.7 times slower than one strided read.
+    Bands of whole chunk rows decompress every chunk exactly once, whatever the cache.
+    """
+    if not chunks:
+        return BAND_LINES
+    return chunks[0] * max(1, BAND_LINES // chunks[0])
+
+
+def read_every(scene: Scene, name: str, step: int) -> np.ndarray:
+    """Every ``step``-th pixel of a full-grid variable, read in bands of whole chunk rows."""
+    lines, samples = scene.info.shape
+    band = band_lines(scene.chunk_shape(name))
+    out = np.empty(downscaled_shape((lines, samples), step), np.float32)
+    for top in range(0, lines, band):
+        bottom = min(top + band, lines)
+        first = -top % step  # the band's first line that is a multiple of step
+        if first >= bottom - top:
+            continue
+        values = scene.read(name, window=(slice(top, bottom), slice(None)))
+        kept = values[first::step, ::step]
+        row = (top + first) // step
+        out[row : row + kept.shape[0]] = kept
+    return out
+
+
 def block_mean(scene: Scene, name: str, factor: int, fill: float) -> tuple[np.ndarray, np.ndarray]:
     """Mean of each block's valid pixels and the share of valid pixels, in row bands."""
     h, w = downscaled_shape(scene.info.shape, factor)
@@ -124,7 +155,7 @@ def build_inputs(
         if name not in cache:
             fill = scene.fill_value(name)
             if spec.method == "nearest":
-                values = scene.read(name, step=spec.factor).astype(np.float32, copy=False)
+                values = read_every(scene, name, spec.factor).astype(np.float32, copy=False)
                 finite = np.isfinite(values)
                 ok = finite & (values != fill)
                 values = np.where(finite, values, fill)

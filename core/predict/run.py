@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from ..about import about
 from ..icechart.classes import CHART_NAMES
@@ -32,6 +33,7 @@ from .forward import forward
 from .inputs import Inputs, InputSpec, build_inputs
 from .params import PredictParams
 from .progress import Reporter
+from .stages import STARTING, Stages
 
 RUN_FORMAT_VERSION = 2  # 2: run.json "layers" is the list of core/output/contract.py
 
@@ -42,13 +44,18 @@ class LoadedModel:
     manifest: Manifest
     device: DeviceChoice
     path: Path
+    load_seconds: float = 0.0
+    load_recorded: bool = False  # a run.json counted the loading already (batches load once)
 
     @classmethod
     def load(cls, weights: Path | None = None, device: str = "auto") -> LoadedModel:
+        start = time.perf_counter()
         choice = choose_device(device)
         path = resolve_weights(weights)
         model, manifest = load_bundle(path, choice.device)
-        return cls(fold_batch_norm(model), manifest, choice, path)
+        model = fold_batch_norm(model)
+        model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+        return cls(model, manifest, choice, path, time.perf_counter() - start)
 
 
 @dataclass
@@ -152,6 +159,7 @@ def run_prediction(
     report: Reporter | None = None,
 ) -> RunResult:
     """Predict one scene and write its layers into ``out_dir/<scene name>/``."""
+    stages = Stages()
     scene_path, out_dir = Path(scene_path), Path(out_dir)
     report = report or Reporter()
     parse_crs(params.crs)
@@ -159,12 +167,17 @@ def run_prediction(
     with open_for(scene_path, manifest) as scene:
         folder = out_dir / scene.info.scene_id.name
         refuse_existing(folder, params.overwrite)  # before any work, not after
-        start = time.perf_counter()
-        loaded = loaded or LoadedModel.load(params.weights, params.device)
-        load_s = time.perf_counter() - start
+        stages.lap("opening scene")
+        if loaded is None:
+            loaded = LoadedModel.load(params.weights, params.device)
+            loaded.load_recorded = True
+            stages.lap("loading model")
+        elif not loaded.load_recorded:  # loaded before this run, by a batch: counted once
+            loaded.load_recorded = True
+            stages.moved_before(STARTING, "loading model", loaded.load_seconds)
         result = predict_open_scene(scene, loaded, params.tile_size, report)
+        stages.absorb(result.seconds)
         report("writing layers")
-        write_start = time.perf_counter()
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         tags = {
             "SEA_ICE_MAPPER_VERSION": about().version,
@@ -191,13 +204,11 @@ def run_prediction(
             if params.chart_layers and result.info.charts_in:
                 labels = {c: scene.read_chart(c, step=result.factor) for c in CHART_NAMES}
                 writer.charts(labels, labels=True)
+            stages.lap("writing layers")
             if params.sar_layers:
                 writer.sar(scene)
-            seconds = {
-                "loading model": load_s,
-                **result.seconds,
-                "writing layers": time.perf_counter() - write_start,
-            }
+                stages.lap("writing SAR layers")
+            seconds = stages.seconds  # publishing the folder (a rename) is all that follows
             record = {
                 "format_version": RUN_FORMAT_VERSION,
                 "scene": result.info.scene_id.name,

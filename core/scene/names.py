@@ -10,7 +10,6 @@ from pathlib import Path
 TIME_PATTERN = re.compile(r"(\d{8}T\d{6})")
 # "safe" marks a scene prepared from a Sentinel-1 product without an ice service's chart.
 NAME_PATTERN = re.compile(r"^(?P<time>\d{8}T\d{6})_(?P<service>cis|dmi|safe)(?:_prep)?", re.I)
-ICE_SERVICES = ("cis", "dmi")
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,11 @@ class Scene:
                 "truncated or corrupt; download or copy it again."
             ) from error
 
+    def chunk_shape(self, name: str) -> tuple[int, ...] | None:
+        """How the file stores a variable: its chunk shape, or None when stored contiguously."""
+        chunks = self._dataset_holding(name).variables[name].chunking()
+        return None if chunks == "contiguous" else tuple(chunks)
+
     def fill_value(self, name: str) -> float:
         """No-data value of an input: the override, else ``variable_fill_value``, else 0."""
         if self._sar_fill_override is not None:

@@ -44,6 +44,5 @@ CHART_CLASS_VALUES = {
 # The organisers' notebook and the winning code: SAR NaN became 0 after scaling (= the mean).
 # The paper says 2. Files carry the value in `variable_fill_value`; this is the fallback.
 SAR_FILL_FALLBACK = 0.0
-PAPER_SAR_FILL = 2.0
 
 POLAR_STEREO_NORTH = "EPSG:3413"  # NSIDC Sea Ice Polar Stereographic North: the default map CRS

@@ -162,9 +162,41 @@ def test_official_chart_gets_polygon_agreement_and_a_date_warning(bundled_run, t
         tmp_path / "cmp" / "chart_agreement.gpkg", layer="chart_agreement"
     )
     columns = dict(zip(meta["fields"], values))
-    assert (columns["N_CELLS"] > 0).all()
-    assert np.nanmax(columns["AGREE"]) <= 100 and np.nanmin(columns["AGREE"]) >= 0
+    expected = _two_half_agreement(bundled_run, half)
+    np.testing.assert_array_equal(columns["N_CELLS"], expected["N_CELLS"])
+    for name in ("AGREE_SIC", "AGREE_SOD", "AGREE_FLOE", "AGREE"):
+        np.testing.assert_allclose(columns[name], expected[name], atol=0.051, err_msg=name)
     assert "disagrees with most" in result.report.read_text()
+
+
+def _two_half_agreement(run, half_lon):
+    """Expected columns for the ice polygon west of ``half_lon`` (CT 92, SA 91, FA 05: SIC 10,
+    SOD 4, FLOE 4) and the water polygon east of it (all classes 0), worked out independently
+    of core.compare: each valid predicted cell goes to the polygon holding its centre's
+    longitude (the dividing meridian is straight in polar stereographic)."""
+    from rasterio.warp import transform as transform_points
+
+    predicted = {}
+    for chart, scale in (("SIC", 10), ("SOD", 1), ("FLOE", 1)):
+        with rasterio.open(run / f"{chart.lower()}.tif") as ds:
+            values = ds.read(1)
+            transform = ds.transform
+        predicted[chart] = np.where(values == 255, 255, values // scale)
+    valid = predicted["SIC"] != 255
+    rows, cols = np.nonzero(valid)
+    xs, ys = transform * (cols + 0.5, rows + 0.5)
+    lon, _ = transform_points("EPSG:3413", "EPSG:4326", xs.tolist(), ys.tolist())
+    west = np.asarray(lon) < half_lon
+    truth = {"SIC": (10, 0), "SOD": (4, 0), "FLOE": (4, 0)}
+    columns = {"N_CELLS": np.array([west.sum(), (~west).sum()])}
+    shares = []
+    for chart, (ice, water) in truth.items():
+        same = predicted[chart][rows, cols] == np.where(west, ice, water)
+        share = np.array([100 * same[west].mean(), 100 * same[~west].mean()])
+        columns[f"AGREE_{chart}"] = np.round(share, 1)
+        shares.append(share)
+    columns["AGREE"] = np.round(np.mean(shares, axis=0), 1)
+    return columns
 
 
 def test_chart_elsewhere_or_undecodable_is_refused_with_a_reason(bundled_run, tmp_path):

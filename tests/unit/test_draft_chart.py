@@ -185,11 +185,14 @@ def test_cli_writes_the_chart_and_reports_agreement(bundled_run, tmp_path, capsy
     assert "already exists" in capsys.readouterr().err
     assert main(["chart", str(bundled_run), "--out", str(out), "--simplify", "nan"]) == 2
     assert "smoothing tolerance must be a finite number" in capsys.readouterr().err
-    assert DEFAULT_MIN_AREA_KM2 == DraftParams().min_area_km2
     assert (
         agreement(read_run(bundled_run), out)
         == draft_chart(bundled_run, tmp_path / "again.gpkg", DraftParams()).agreement
     )
+    # The CLI's default minimum area is the one of DraftParams, and it does merge polygons.
+    draft_chart(bundled_run, tmp_path / "all.gpkg", DraftParams(min_area_km2=0))
+    count = {p: pyogrio.read_info(tmp_path / p)["features"] for p in ("again.gpkg", "all.gpkg")}
+    assert pyogrio.read_info(out)["features"] == count["again.gpkg"] < count["all.gpkg"]
 
 
 def test_a_chart_that_keeps_little_of_the_prediction_says_so():

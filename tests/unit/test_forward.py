@@ -53,6 +53,31 @@ def test_tiled_unet_matches_away_from_seams():
     assert np.abs(tiled.sod - whole.sod).mean() < 0.05
 
 
+class OutOfMemoryOnLargeInputs(LocalModel):
+    """LocalModel on a device too small for a whole scene: anything larger than 512 fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shapes: list[tuple[int, ...]] = []
+
+    def forward(self, x):
+        self.shapes.append(tuple(x.shape[-2:]))
+        if max(x.shape[-2:]) > 512:
+            raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+        return super().forward(x)
+
+
+def test_out_of_memory_falls_back_to_tiles_of_512():
+    x = np.random.default_rng(5).normal(size=(4, 600, 700)).astype(np.float32)
+    model = OutOfMemoryOnLargeInputs().eval()
+    fallback = forward(model, x, CPU)
+    whole = forward(LocalModel().eval(), x, CPU)
+    assert model.shapes[0] == (600, 700)  # the whole scene was tried first
+    assert model.shapes[1:] == [(512, 512)] * 4  # then 2 × 2 tiles, none larger
+    for got, expected in zip((fallback.sic, fallback.sod, fallback.floe), whole.__dict__.values()):
+        np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
 def test_bad_tiling_parameters_are_refused():
     with pytest.raises(ValueError, match="margin < overlap < tile"):
         forward_tiled(LocalModel(), np.zeros((4, 10, 10), np.float32), CPU, tile=8, overlap=8)

@@ -2,6 +2,7 @@
 
 import shutil
 from datetime import datetime, timezone
+from pathlib import Path
 
 import netCDF4
 import numpy as np
@@ -235,9 +236,17 @@ def test_coarse_grid_that_does_not_match_the_sar_grid(labelled_scene, tmp_path):
         open_scene(dst)
 
 
-def test_broken_kinds_have_distinct_messages():
-    messages = [message for _, _, message in BROKEN.values()]
-    assert len(set(messages)) == len(messages) >= 10
+def test_each_broken_kind_gets_a_message_of_its_own(labelled_scene, tmp_path):
+    """What open_scene actually says, not the table above: no two kinds share a message."""
+    said = {}
+    for k, (make, error, _) in enumerate(BROKEN.values()):
+        folder = tmp_path / str(k)
+        folder.mkdir()
+        scene = Path(shutil.copy(labelled_scene, folder / labelled_scene.name))
+        with pytest.raises(error) as raised:
+            open_scene(make(scene, folder))
+        said[str(raised.value).replace(str(folder), "")] = k
+    assert len(said) == len(BROKEN) >= 10
 
 
 def test_reading_a_damaged_variable_raises_scene_format_error(labelled_scene, tmp_path):

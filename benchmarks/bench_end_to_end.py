@@ -1,0 +1,115 @@
+"""Benchmark: end to end (every layer of a run written) for one scene, and a batch of scenes.
+
+Run: ``.venv/bin/python benchmarks/bench_end_to_end.py OUT [--runs 3] [--batch 20]
+[--size 5000x5200] [--data DIR] [--weights BUNDLE]``; writes ``OUT/end_to_end.json``.
+
+- ``single``: a fresh process predicts one full scene and writes every layer (charts,
+  confidences, the scene's own chart, SAR HH/HV display layers, run.json), as ``predict`` does;
+  ``run.json``'s stages are kept beside the process's wall time and peak RSS.
+- ``no_sar``: the same without the SAR display layers (what the charts alone cost).
+- ``batch``: one process predicts ``--batch`` copies of the scene (distinct names), paying the
+  fixed costs (interpreter, imports, model) once; reported as seconds per scene and scenes/hour.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+START = time.perf_counter()
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+
+
+def _child(kind: str, source: str, weights: str, out: str) -> dict:
+    from core.predict.params import PredictParams
+
+    params = PredictParams(
+        weights=Path(weights), device="cpu", overwrite=True, sar_layers=kind != "no_sar"
+    )
+    if kind == "batch":
+        from core.predict.batch import Shard, collect_scenes, run_batch
+
+        import_s = time.perf_counter() - START
+        scenes = collect_scenes([Path(source)])
+        report = run_batch(scenes, Path(out), params, Shard())
+        if len(report.done) != len(scenes):
+            raise RuntimeError(report.summary())
+        return {"import_s": import_s, "scenes": len(scenes)}
+    from core.predict.run import run_prediction
+
+    import_s = time.perf_counter() - START
+    run = run_prediction(Path(source), Path(out), params)
+    return {"import_s": import_s, "stages": run.seconds, "layers": len(run.layers)}
+
+
+def _single(kind: str, scene: Path, weights: Path, rounds: int) -> dict:
+    runs = []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as out:
+            runs.append(run_child(Path(__file__), kind, str(scene), str(weights), out))
+    stages = sorted({name for run in runs for name in run["stages"]})
+    return {
+        "wall_s": summary(run["wall_s"] for run in runs),
+        "import_s": summary(run["import_s"] for run in runs),
+        "peak_rss_mb": summary(run["peak_rss_mb"] for run in runs),
+        "stages": {name: summary(run["stages"].get(name, 0.0) for run in runs) for name in stages},
+        "layers": runs[-1]["layers"],
+    }
+
+
+def _batch(scene: Path, weights: Path, count: int, single_wall: float) -> dict:
+    from scenes import copies
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = copies(scene, Path(tmp) / "scenes", count)[0].parent
+        run = run_child(Path(__file__), "batch", str(folder), str(weights), str(Path(tmp) / "o"))
+    per_scene = run["wall_s"] / count
+    return {
+        "scenes": count,
+        "wall_s": run["wall_s"],
+        "import_s": run["import_s"],
+        "seconds_per_scene": per_scene,
+        "scenes_per_hour": 3600 / per_scene,
+        "per_scene_over_single_process": per_scene / single_wall,
+        "peak_rss_mb": run["peak_rss_mb"],
+    }
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        result = _child(*sys.argv[2:6])
+        result["peak_rss_mb"] = peak_rss_mb()
+        print(json.dumps(result))
+        return
+    from scenes import full_scene, random_weights
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder for end_to_end.json")
+    parser.add_argument("--runs", type=int, default=3, help="fresh processes per kind")
+    parser.add_argument("--batch", type=int, default=20, help="scenes in the batch (0: none)")
+    parser.add_argument("--size", default="5000x5200")
+    parser.add_argument("--data", type=Path, help="folder keeping generated scenes (default OUT)")
+    parser.add_argument("--weights", type=Path, help="a weight bundle (default: random init)")
+    args = parser.parse_args()
+    data = args.data or args.out / "data"
+    weights = args.weights or random_weights(data)
+    scene = full_scene(data, args.size)
+    payload: dict = {"size": args.size, "device": "cpu", "runs": args.runs}
+    payload["single"] = _single("single", scene, weights, args.runs)
+    print(f"single: {json.dumps(payload['single']['wall_s']['median'])} s", flush=True)
+    payload["no_sar"] = _single("no_sar", scene, weights, args.runs)
+    if args.batch:
+        single_wall = payload["single"]["wall_s"]["median"]
+        payload["batch"] = _batch(scene, weights, args.batch, single_wall)
+    print(write_result(args.out, "end_to_end", payload))
+
+
+if __name__ == "__main__":
+    main()
