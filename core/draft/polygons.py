@@ -3,8 +3,8 @@
 Polygons come from the region raster (each region's cells, 4-connected), so neighbours share
 their boundaries exactly. Staircase edges are then smoothed with GEOS coverage simplification,
 which moves every shared edge once for both neighbours: the result stays a coverage (tested).
-Where that cannot run safely (an older GEOS in the QGIS process, see ``core.native``) the
-edges stay on the cell boundaries, with a warning.
+With a shapely built on GEOS older than 3.12, which has no coverage simplification, the edges
+stay on the cell boundaries, with a warning.
 Attributes are the single-partial egg code of the region's classes (``icechart.encode``), the
 decoded classes for styling, the model's mean confidence per chart and the area.
 """
@@ -23,7 +23,6 @@ from rasterio.warp import transform as transform_xy
 from ..errors import RunFolderError
 from ..icechart.classes import CHART_NAMES
 from ..icechart.encode import encode
-from ..native import coverage_simplify_is_safe
 from ..output.runfolder import RunCharts
 from .params import DraftParams
 from .regions import NO_REGION, merge_small_regions, region_keys, split_key
@@ -94,12 +93,12 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
     half_cell = abs(run.transform.a) / 2  # smooths single-cell stairs, keeps the cells' classes
     tolerance = params.simplify_m if params.simplify_m is not None else half_cell
     geometries, warnings = raw, []
-    if tolerance > 0 and coverage_simplify_is_safe():
+    if tolerance > 0 and shapely.geos_version >= (3, 12, 0):
         geometries = np.asarray(shapely.coverage_simplify(raw, tolerance))
     elif tolerance > 0:
         warnings.append(
             f"The polygon edges follow the {2 * half_cell:.0f} m grid cells, unsmoothed: smoothing "
-            "needs GEOS 3.12 or newer, and this program runs an older GEOS (see docs/qgis.md)."
+            "needs GEOS 3.12 or newer, and this shapely runs an older GEOS (upgrade shapely)."
         )
     polygonised = time.perf_counter()
     sic, sod, floe = split_key(values)
@@ -113,7 +112,7 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
             fields[f"{chart}_CONF"] = np.round(mean, 1)
             confidences.append(mean)
     if confidences:
-        fields["CONFIDENCE"] = np.round(np.nanmean(np.vstack(confidences), axis=0), 1)
+        fields["CONFIDENCE"] = np.round(np.asarray(np.nanmean(np.vstack(confidences), axis=0)), 1)
     fields["AREA_KM2"] = np.round(shapely.area(geometries) / 1e6, 2)
     crs = run.crs
     if params.crs is not None and CRS.from_user_input(params.crs) != run.crs:

@@ -2,11 +2,6 @@
 classes coming back through the project's own SIGRID-3 reader, the CLI."""
 
 import itertools
-import json
-import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -22,10 +17,8 @@ from core.icechart.eggcode import EggCodes, decode
 from core.icechart.encode import encode
 from core.icechart.ogr import pyogrio
 from core.icechart.sigrid import read_chart
-from core.native import coverage_simplify_is_safe
 from core.output.runfolder import read_run
 from core.scene.writer import OutputExistsError
-from repo_paths import REPO_ROOT
 
 
 def test_every_class_combination_encodes_to_egg_codes_that_decode_back():
@@ -56,7 +49,7 @@ def test_draft_reads_back_as_the_prediction_at_the_default_minimum_area(draft):
     assert result.n_polygons > 3
     assert min(result.agreement.values()) >= 95.0, result.agreement
     # Smoothed where this shapely's GEOS can (≥ 3.12), else said so.
-    assert bool(result.warnings) != coverage_simplify_is_safe(), result.warnings
+    assert bool(result.warnings) != (shapely.geos_version >= (3, 12, 0)), result.warnings
 
 
 def test_without_generalisation_the_draft_is_the_prediction_exactly(bundled_run, tmp_path):
@@ -81,40 +74,18 @@ def test_polygons_tile_without_gaps_or_overlaps(bundled_run):
     assert abs(union.area - shapely.union_all(exact.geometries).area) < 0.01 * union.area
 
 
-def test_smoothed_edges_stay_a_coverage_with_a_shapely_wheel(bundled_run, shapely_wheel):
-    """The smoothing path most users get (a shapely wheel, GEOS ≥ 3.12), run in a Python that
-    has the wheel first on its path, since this project's own shapely uses the system GEOS."""
-    code = f"""
-        import json, shapely
-        from core.draft.params import DraftParams
-        from core.draft.polygons import build_draft
-        from core.output.runfolder import read_run
-        run = read_run({str(bundled_run)!r})
-        cell = abs(run.transform.a)
-        smooth, exact = build_draft(run, DraftParams()), build_draft(run, DraftParams(simplify_m=0))
-        union = shapely.union_all(smooth.geometries)
-        print(json.dumps({{
-            "geos": shapely.geos_version_string, "warnings": smooth.warnings,
-            "coverage": bool(shapely.coverage_is_valid(smooth.geometries, gap_width=cell / 2)),
-            "moved": shapely.hausdorff_distance(union, shapely.union_all(exact.geometries)) / cell,
-            "vertices": [int(shapely.get_num_coordinates(c.geometries).sum())
-                         for c in (smooth, exact)],
-        }}))
-    """
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONPATH": str(shapely_wheel)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.splitlines()[-1])
-    assert result["geos"] >= "3.12" and result["warnings"] == []
+def test_smoothed_edges_stay_a_coverage(bundled_run):
+    """The smoothing path (a shapely wheel, GEOS >= 3.12): edges move once for both neighbours."""
+    run = read_run(bundled_run)
+    cell = abs(run.transform.a)
+    smooth, exact = build_draft(run, DraftParams()), build_draft(run, DraftParams(simplify_m=0))
+    union = shapely.union_all(smooth.geometries)
+    assert shapely.geos_version >= (3, 12, 0) and smooth.warnings == []
     # Shared edges moved once for both neighbours: no gap or overlap wider than half a cell.
-    assert result["coverage"] and result["moved"] <= 0.5
-    assert result["vertices"][0] < 0.75 * result["vertices"][1]  # stairs cut to diagonals
+    assert shapely.coverage_is_valid(smooth.geometries, gap_width=cell / 2)
+    assert shapely.hausdorff_distance(union, shapely.union_all(exact.geometries)) <= cell / 2
+    vertices = [int(shapely.get_num_coordinates(c.geometries).sum()) for c in (smooth, exact)]
+    assert vertices[0] < 0.75 * vertices[1]  # stairs cut to diagonals
 
 
 def test_small_polygons_survive_only_where_nothing_borders_them(bundled_run):
