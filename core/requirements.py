@@ -7,7 +7,8 @@ and fail when a module in core/ imports a package the table lacks.
 Pure Python on purpose: the QGIS plugin imports this module inside QGIS's own process, where
 none of these packages may be loaded.
 
-    python -m core.requirements          # JSON: found versions, missing or too old; exit 1 if so
+    python -m core.requirements                  # JSON: versions found, what is missing or
+    python -m core.requirements "pkg>=1.0" ...   # too old (exit 1 if any); or other specs
 """
 
 from __future__ import annotations
@@ -80,11 +81,17 @@ class Found:
         )
 
 
-def check() -> list[Found]:
+def parse_spec(spec: str) -> Requirement:
+    """A requirement from "package>=minimum" (or a bare "package": any version)."""
+    package, _, minimum = spec.partition(">=")
+    return Requirement(package.strip(), package.strip(), minimum.strip() or "0", "asked for")
+
+
+def check(requirements: tuple[Requirement, ...] = REQUIREMENTS) -> list[Found]:
     """The installed version of each requirement in this Python, read from package metadata
     (nothing is imported, so the check is fast and safe inside QGIS too)."""
     found = []
-    for requirement in REQUIREMENTS:
+    for requirement in requirements:
         try:
             version: str | None = importlib.metadata.version(requirement.package)
         except importlib.metadata.PackageNotFoundError:
@@ -107,8 +114,9 @@ def problems(found: list[Found]) -> list[str]:
     return lines
 
 
-def main() -> int:
-    found = check()
+def main(argv: list[str] | None = None) -> int:
+    specs = sys.argv[1:] if argv is None else argv
+    found = check(tuple(parse_spec(spec) for spec in specs) if specs else REQUIREMENTS)
     report = {
         "python": sys.version.split()[0],
         "executable": sys.executable,
