@@ -71,8 +71,11 @@ if [ "$suite" != "$release" ] && ! chroot "$root" dpkg-query -W qgis >/dev/null 
         --no-install-recommends -t "$suite" python3-qgis qgis-providers qgis
 fi
 
+# The committed tree, anew; the environments stay (their stamps tell setup.sh whether they are
+# still right), so only the first run of a suite pays for the downloads.
 work=/root/sea-ice-mapper
-rm -rf "${root:?}$work" && mkdir -p "$root$work"
+mkdir -p "$root$work"
+find "$root$work" -mindepth 1 -maxdepth 1 ! -name .venv ! -name .venv-qgis -exec rm -rf {} +
 git archive HEAD | tar -x -C "$root$work"
 log "QGIS $(chroot "$root" dpkg-query -W -f='${Version}' qgis 2>/dev/null || echo 'not yet installed'), running: make $*"
 status=0
