@@ -2,6 +2,7 @@
 dock embeds (shown while the engine is missing or outdated).
 
     widget = make_setup_widget(parent, on_ready)   # on_ready(EngineStatus) once it is ready
+    widget = EngineSetupWidget(dock)               # the same; calls dock.engine_changed()
 
 The widget: a status line, *Set up engine*, a progress bar with the current stage, *Cancel*,
 *Show log* / *Copy log* (pip's whole output, to paste into an issue) and *Choose Python…*
@@ -103,13 +104,13 @@ class EngineSetupWidget(QWidget):
     def __init__(
         self,
         parent: QWidget | None,
-        on_ready: Callable[[EngineStatus], None],
+        on_ready: Callable[[EngineStatus], None] | None = None,
         folder: Path | None = None,
         plan_factory: Callable[[Path], InstallPlan] = default_plan,
     ) -> None:
         super().__init__(parent)
         self.folder = folder if folder is not None else managed_folder()
-        self.on_ready = on_ready
+        self.on_ready = on_ready or self._tell_parent
         self.plan_factory = plan_factory
         self.task: EngineSetupTask | None = None
         self.log: list[str] = []
@@ -156,6 +157,12 @@ class EngineSetupWidget(QWidget):
         self.log_button.clicked.connect(self._toggle_log)
         self.copy_button.clicked.connect(self.copy_log)
         self.refresh()
+
+    def _tell_parent(self, status: EngineStatus) -> None:
+        """The dock's hook: ``EngineSetupWidget(dock)`` calls ``dock.engine_changed()``."""
+        changed = getattr(self.parent(), "engine_changed", None)
+        if callable(changed):
+            changed()
 
     # -- state ------------------------------------------------------------------------------
     def engine(self) -> EngineStatus:
@@ -233,12 +240,13 @@ class EngineSetupWidget(QWidget):
 
 def make_setup_widget(
     parent: QWidget | None,
-    on_ready: Callable[[EngineStatus], None],
+    on_ready: Callable[[EngineStatus], None] | None = None,
     folder: Path | None = None,
     plan_factory: Callable[[Path], InstallPlan] = default_plan,
 ) -> EngineSetupWidget:
     """The *Set up engine* widget for the dock. ``on_ready(status)`` runs on the main thread
-    once a set-up has made the engine ready (``status.python`` is its interpreter);
+    once a set-up has made the engine ready (``status.python`` is its interpreter; without
+    ``on_ready``, ``parent.engine_changed()`` is called instead);
     ``widget.refresh()`` re-reads the engine's state (after the settings change), and
     ``widget.engine()`` returns it. ``folder`` and ``plan_factory`` are for tests."""
     return EngineSetupWidget(parent, on_ready, folder, plan_factory)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from qgis.core import QgsApplication
+from qgis.PyQt.QtWidgets import QWidget
 
 from repo_paths import PLUGIN_PACKAGE, REPO_ROOT
 
@@ -116,6 +117,13 @@ def unconfigured(mods, monkeypatch):
     monkeypatch.setattr(mods.env, "_setting", lambda key: "")
 
 
+class Dock(QWidget):
+    changes = 0
+
+    def engine_changed(self) -> None:
+        self.changes += 1
+
+
 def test_set_up_builds_a_venv_with_pip_stamps_it_and_the_plugin_finds_it(
     qgis_app, mods, local_plan, unconfigured, monkeypatch
 ):
@@ -153,6 +161,11 @@ def test_set_up_builds_a_venv_with_pip_stamps_it_and_the_plugin_finds_it(
     assert status.state == "outdated" and "update" in status.message
     assert mods.env.engine_python(local_plan.folder) is None
     assert widget.refresh().state == "outdated" and widget.setup_button.text() == "Update engine"
+    # The dock's hook: a widget made as EngineSetupWidget(dock) tells dock.engine_changed().
+    dock = Dock()
+    hooked = mods.setup.EngineSetupWidget(dock, folder=local_plan.folder)
+    hooked.on_ready(status)
+    assert dock.changes == 1
     # An engine named by the environment variable wins over the managed one.
     monkeypatch.setenv(mods.env.ENGINE_PYTHON_ENV, sys.executable)
     assert mods.env.engine_python(local_plan.folder) == Path(sys.executable)
