@@ -64,7 +64,7 @@ cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
 if [ -d /etc/xdg/pip ]; then mkdir -p "$root/etc/xdg" && cp -r /etc/xdg/pip "$root/etc/xdg/"; fi
 for folder in ${PIP_FIND_LINKS:-}; do [ -d "$folder" ] && bind "$folder" "$folder" ro; done
 
-if [ "$suite" != "$release" ] && ! chroot "$root" dpkg-query -W qgis >/dev/null 2>&1; then
+if [ "$suite" != "$release" ]; then  # (a no-op once the suite's QGIS is there)
     log "installing QGIS from $suite"
     chroot "$root" apt-get update -q
     chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
