@@ -12,6 +12,7 @@ plugin/engine_setup_pip.py; the engine's location and state are plugin/engine_en
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,15 +45,21 @@ from .engine_setup_pip import (
     choose_base_python,
     detect_gpu,
     plan_install,
+    with_local_wheels,
 )
+
+WHEELHOUSE_ENV = "SEA_ICE_MAPPER_WHEELHOUSE"
 
 
 def default_plan(folder: Path) -> InstallPlan:
     """Today's table from the package index, built from the configured or found Python, with
-    CUDA torch when an NVIDIA GPU answers. Runs programs (probes): call it in the task."""
+    CUDA torch when an NVIDIA GPU answers; from a folder of wheels only when the variable
+    SEA_ICE_MAPPER_WHEELHOUSE names one (air-gapped sites). Runs programs: call it in the task."""
     configured = str(QgsSettings().value(BASE_PYTHON_SETTING, "") or "")
     base, version = choose_base_python(configured)
-    return plan_install(folder, base, version, detect_gpu())
+    plan = plan_install(folder, base, version, detect_gpu())
+    wheelhouse = os.environ.get(WHEELHOUSE_ENV, "")
+    return with_local_wheels(plan, Path(wheelhouse)) if wheelhouse else plan
 
 
 class EngineSetupTask(QgsTask):

@@ -296,6 +296,18 @@ def test_torch_is_cuda_with_an_nvidia_gpu_and_cpu_without(mods, monkeypatch):
     assert choose("", (3, 11), "linux").index_url is None  # pip's own index (a mirror)
 
 
+def test_the_default_plan_is_todays_table_or_a_wheelhouse(mods, tmp_path, monkeypatch):
+    monkeypatch.delenv(mods.setup.WHEELHOUSE_ENV, raising=False)
+    plan = mods.setup.default_plan(tmp_path / "engine")
+    table = mods.requirements.REQUIREMENTS
+    assert set(plan.packages) | {plan.torch.spec.split(",")[0]} == {r.pip_spec for r in table}
+    assert plan.requirements_hash == mods.requirements.requirements_hash()
+    assert not plan.no_index and mods.pip.probe_python(plan.base_python) >= (3, 9)
+    monkeypatch.setenv(mods.setup.WHEELHOUSE_ENV, str(tmp_path / "wheels"))
+    offline = mods.setup.default_plan(tmp_path / "engine")
+    assert offline.no_index and offline.find_links == (str(tmp_path / "wheels"),)
+
+
 def test_an_unusable_python_is_explained(mods, tmp_path):
     old = tmp_path / "python-old"
     old.write_text("#!/bin/sh\necho 3.8.10\n")
