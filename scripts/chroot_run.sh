@@ -7,7 +7,7 @@
 #     SUITE: bookworm, trixie (that release's QGIS: 3.22, 3.40), or bookworm-backports,
 #            trixie-backports (QGIS 3.40, 3.44 from the backports on that release)
 #   CHROOTS=DIR (default build/chroots), MIRROR=URL (default the first of this machine's apt
-#   sources, else deb.debian.org)
+#   sources, else deb.debian.org); PYTEST_ADDOPTS passes through
 #
 # Every mount is undone on exit, also on failure or Ctrl-C.
 set -euo pipefail
@@ -83,6 +83,7 @@ for target in "$@"; do
     start=$(date +%s)
     if chroot "$root" env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
         ${PIP_FIND_LINKS:+PIP_FIND_LINKS="$PIP_FIND_LINKS"} \
+        ${PYTEST_ADDOPTS:+PYTEST_ADDOPTS="$PYTEST_ADDOPTS"} \
         make -C "$work" "$target"; then
         log "make $target: passed in $(($(date +%s) - start)) s"
     else
