@@ -77,6 +77,10 @@ work=/root/sea-ice-mapper
 mkdir -p "$root$work"
 find "$root$work" -mindepth 1 -maxdepth 1 ! -name .venv ! -name .venv-qgis -exec rm -rf {} +
 git archive HEAD | tar -x -C "$root$work"
+# A checkout of one commit there too: `make package` and its tests take committed files only.
+rm -rf "$root$work/.git"
+chroot "$root" sh -c "cd $work && git init -q && git add -A && \
+    git -c user.name=chroot -c user.email=chroot@localhost commit -qm 'HEAD of the host'"
 log "QGIS $(chroot "$root" dpkg-query -W -f='${Version}' qgis 2>/dev/null || echo 'not yet installed'), running: make $*"
 status=0
 for target in "$@"; do
