@@ -12,6 +12,7 @@ As in the plugin, the engine's work (scene, prediction, scores) runs in the engi
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import subprocess  # nosec B404: this script in the engine's Python, argument list, no shell
@@ -58,8 +59,15 @@ def qgis_outputs(run: Path, out: Path) -> tuple[Path, Path]:
     """The project file and the PNG map sheet, both made by QGIS itself."""
     from qgis.core import QgsApplication, QgsProject
 
-    from plugin.layers import add_run_layers
-    from plugin.mapsheet import export_png, map_sheet
+    # The plugin as QGIS imports it: the repository as the package sea_ice_mapper.
+    plugins = out / "plugins"
+    plugins.mkdir(parents=True, exist_ok=True)
+    if not (plugins / "sea_ice_mapper").exists():
+        (plugins / "sea_ice_mapper").symlink_to(REPO, target_is_directory=True)
+    sys.path.insert(0, str(plugins))
+    add_run_layers = importlib.import_module("sea_ice_mapper.plugin.layers").add_run_layers
+    mapsheet = importlib.import_module("sea_ice_mapper.plugin.mapsheet")
+    export_png, map_sheet = mapsheet.export_png, mapsheet.map_sheet
 
     app = QgsApplication([], False)
     app.initQgis()
