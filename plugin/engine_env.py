@@ -62,7 +62,9 @@ class EngineStamp:
     base_python: str  # the interpreter the venv was made from
 
     def describe(self) -> str:
-        where = f"CUDA, {self.gpu}" if self.device == "cuda" and self.gpu else self.device.upper()
+        where = "CPU"
+        if self.device == "cuda":  # a CUDA build runs on the CPU too, where no GPU answers
+            where = f"CUDA, {self.gpu}" if self.gpu else "CUDA build, no GPU found: runs on the CPU"
         return f"torch {self.torch} ({where}), Python {self.python}"
 
 

@@ -393,8 +393,12 @@ class EngineInstaller:
         if report["problems"]:
             raise SetupError("The new engine is incomplete: " + "; ".join(report["problems"]))
         torch = report["found"].get("torch") or "none"
-        device = self.plan.torch.device if self.plan.torch else "cpu"
-        gpu = self.plan.torch.gpu if self.plan.torch else ""
+        device, gpu = "cpu", ""
+        if self.plan.torch is not None:  # which build pip chose, from torch itself
+            code = "import torch; print(torch.version.cuda or '')"
+            built = self._run([python, "-c", code], 0.99, 0.995, 1, "Checking torch")
+            device = "cuda" if built.strip().splitlines()[-1:] != [""] else "cpu"
+            gpu = self.plan.torch.gpu
         return EngineStamp(
             self.plan.requirements_hash,
             report["python"],
