@@ -395,9 +395,10 @@ class EngineInstaller:
         torch = report["found"].get("torch") or "none"
         device, gpu = "cpu", ""
         if self.plan.torch is not None:  # which build pip chose, from torch itself
-            code = "import torch; print(torch.version.cuda or '')"
+            code = "import torch; print('cuda=' + (torch.version.cuda or ''))"
             built = self._run([python, "-c", code], 0.99, 0.995, 1, "Checking torch")
-            device = "cuda" if built.strip().splitlines()[-1:] != [""] else "cpu"
+            cuda = [line[5:] for line in built.splitlines() if line.startswith("cuda=")]
+            device = "cuda" if cuda and cuda[-1].strip() else "cpu"
             gpu = self.plan.torch.gpu
         return EngineStamp(
             self.plan.requirements_hash,

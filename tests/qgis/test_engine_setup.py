@@ -363,6 +363,13 @@ def test_install_the_zip_set_up_the_engine_from_the_package_index_and_predict(
             del sys.modules[name]
     assert task.stamp is not None, "\n".join(task.log[-40:])
     print(f"installed: {task.stamp.describe()}")
+    cuda = subprocess.run(
+        [str(env.venv_python(folder)), "-c", "import torch; print(torch.version.cuda)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert task.stamp.device == ("cpu" if cuda == "None" else "cuda"), (cuda, task.stamp)
     status = env.engine_status(folder, "")
     assert status.ready, status.message
     out = tmp_path / "runs"
