@@ -4,11 +4,18 @@ Generates (once) a full-size synthetic Sentinel-1 scene, predicts it with the bu
 (once per weights and parameters), scores the prediction against the scene's own chart labels
 as AutoICE scored, and has QGIS write a project with the styled scene group and a PNG map sheet
 (SAR beside SIC, SOD and FLOE, with legends). Ends by printing the paths and the scores.
+
+As in the plugin, the engine's work (scene, prediction, scores) runs in the engine's Python
+(``SEA_ICE_MAPPER_ENGINE_PYTHON``, else this one) and only the QGIS part in this process.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
+import os
+import subprocess  # nosec B404: this script in the engine's Python, argument list, no shell
 import sys
 import time
 from pathlib import Path
@@ -16,17 +23,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from core.icechart.classes import CHART_NAMES  # noqa: E402
-from core.predict.batch import already_done  # noqa: E402
-from core.predict.params import PredictParams  # noqa: E402
-from core.predict.run import LoadedModel, run_prediction  # noqa: E402
-from core.predict.score import score_scene  # noqa: E402
-from core.synthetic.generate import SynthConfig, synthesize  # noqa: E402
+CHART_NAMES = ("SIC", "SOD", "FLOE")
 
 SCENE_SEED = 4000  # neither a training (1000+), validation (2000+) nor held-out (3000+) seed
 
 
 def demo_scene(folder: Path, lines: int, samples: int) -> Path:
+    from core.synthetic.generate import SynthConfig, synthesize
+
     folder.mkdir(parents=True, exist_ok=True)
     found = sorted(folder.glob("*_prep.nc"))
     if found:
@@ -36,7 +40,11 @@ def demo_scene(folder: Path, lines: int, samples: int) -> Path:
     return synthesize(folder, SynthConfig(lines=lines, samples=samples, seed=SCENE_SEED))
 
 
-def predict(scene: Path, runs: Path, loaded: LoadedModel) -> Path:
+def predict(scene: Path, runs: Path, loaded) -> Path:
+    from core.predict.batch import already_done
+    from core.predict.params import PredictParams
+    from core.predict.run import run_prediction
+
     params = PredictParams(overwrite=True)
     if already_done(scene, runs, loaded, params):
         folder = runs / scene.name[:19]
@@ -51,8 +59,15 @@ def qgis_outputs(run: Path, out: Path) -> tuple[Path, Path]:
     """The project file and the PNG map sheet, both made by QGIS itself."""
     from qgis.core import QgsApplication, QgsProject
 
-    from plugin.layers import add_run_layers
-    from plugin.mapsheet import export_png, map_sheet
+    # The plugin as QGIS imports it: the repository as the package sea_ice_mapper.
+    plugins = out / "plugins"
+    plugins.mkdir(parents=True, exist_ok=True)
+    if not (plugins / "sea_ice_mapper").exists():
+        (plugins / "sea_ice_mapper").symlink_to(REPO, target_is_directory=True)
+    sys.path.insert(0, str(plugins))
+    add_run_layers = importlib.import_module("sea_ice_mapper.plugin.layers").add_run_layers
+    mapsheet = importlib.import_module("sea_ice_mapper.plugin.mapsheet")
+    export_png, map_sheet = mapsheet.export_png, mapsheet.map_sheet
 
     app = QgsApplication([], False)
     app.initQgis()
@@ -74,19 +89,50 @@ def qgis_outputs(run: Path, out: Path) -> tuple[Path, Path]:
     return qgz, png
 
 
+def engine_part(out: Path, lines: int, samples: int) -> dict:
+    """Scene, prediction and scores, in the engine's Python; the last output line is JSON."""
+    from core.predict.run import LoadedModel
+    from core.predict.score import score_scene
+
+    scene = demo_scene(out / "scene", lines, samples)
+    loaded = LoadedModel.load(None, "auto")  # the bundled weights
+    run = predict(scene, out / "runs", loaded)
+    return {
+        "scene": str(scene),
+        "run": str(run),
+        "scores": {k: float(v) for k, v in score_scene(scene, loaded).scores().items()},
+        "held_out": loaded.manifest.training.get("held_out", {}).get("scores", {}),
+    }
+
+
+def run_engine_part(out: Path, size: str) -> dict:
+    engine = os.environ.get("SEA_ICE_MAPPER_ENGINE_PYTHON") or sys.executable
+    command = [engine, str(Path(__file__).resolve()), "--engine-part", "--out", str(out)]
+    done = subprocess.run(  # noqa: S603  # nosec B603: our own script, argument list
+        [*command, "--size", size], stdout=subprocess.PIPE, text=True, check=False
+    )
+    lines = done.stdout.strip().splitlines()
+    print("\n".join(lines[:-1]))
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"the engine part failed (exit status {done.returncode}): {engine}")
+    return json.loads(lines[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=REPO / "build" / "demo")
     parser.add_argument("--size", default="5000x5200", help="LINESxSAMPLES (default: full)")
+    parser.add_argument("--engine-part", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     lines, samples = (int(v) for v in args.size.split("x"))
+    if args.engine_part:
+        print(json.dumps(engine_part(args.out, lines, samples)))
+        return 0
     start = time.perf_counter()
-    scene = demo_scene(args.out / "scene", lines, samples)
-    loaded = LoadedModel.load(None, "auto")  # the bundled weights
-    run = predict(scene, args.out / "runs", loaded)
-    scores = score_scene(scene, loaded).scores()
+    engine = run_engine_part(args.out, args.size)
+    scene, run, scores = Path(engine["scene"]), Path(engine["run"]), engine["scores"]
     qgz, png = qgis_outputs(run, args.out)
-    held_out = loaded.manifest.training.get("held_out", {}).get("scores", {})
+    held_out = engine["held_out"]
     print(f"\nDone in {time.perf_counter() - start:.0f} s.")
     print(f"  scene        {scene}")
     print(f"  map layers   {run}/ (sic.tif, sod.tif, floe.tif, confidences, SAR, chart, .qml)")

@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Idempotent set-up of everything `make test` needs on a fresh Debian 12 machine (root):
-# Debian's QGIS, a virtual environment that sees it, and the pinned pip packages.
-# A second run finds everything in place and returns in seconds.
+# Idempotent set-up of everything `make test` and `make demo` need on a fresh Debian 12 or 13
+# machine (root, or a user with sudo for the Debian packages). Nothing is compiled: every Python
+# package comes as a wheel. Two environments, both from Debian's interpreter:
+#   .venv       the engine (`python -m core`), training and the unit-test tools: a plain venv
+#               of pinned wheels that sees none of the system's packages;
+#   .venv-qgis  the QGIS tests: Debian's Python, QGIS and its bindings (--system-site-packages)
+#               plus pytest, pytest-qgis and pytest-timeout only.
+# The plugin never loads the engine's packages into QGIS, so their libraries cannot clash with
+# the ones QGIS has loaded. A second run finds everything in place and returns in seconds.
+#
+#   scripts/setup.sh            both environments
+#   scripts/setup.sh engine     .venv only (no QGIS needed: a GPU machine, a cluster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+what=${1:-all}
 
-# The -dev packages and compilers: netCDF4, shapely, rasterio and pyogrio are built against the
-# system's netCDF/HDF5, GEOS and GDAL, the libraries QGIS itself runs. Their pip wheels bundle
-# other versions, which crash or misbehave inside qgis_process and the desktop application
-# (docs/qgis.md, "Linux distributions").
-APT_PACKAGES=(python3-qgis qgis-providers python3-venv qgis xvfb xauth
-              libnetcdf-dev libhdf5-dev libgdal-dev libgeos-dev python3-dev gcc g++)
-VENV=.venv
+PIP=(-m pip install -q --disable-pip-version-check)
+quiet_pip() {  # the machine's pip configuration names index folders that may not exist
+    grep -v "is ignored: it is neither a file nor a directory" || true
+}
 
+apt_packages=(python3-venv)
+[ "$what" = engine ] || apt_packages+=(python3-qgis qgis-providers qgis xvfb xauth)
 missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
+for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
@@ -25,40 +34,29 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# Debian's interpreter, not the first python3 on PATH: only Debian's can import qgis.
-if [ ! -x "$VENV/bin/python" ]; then
-    echo "setup: creating $VENV"
-    /usr/bin/python3 -m venv --system-site-packages "$VENV"
-fi
-
-stamp="$VENV/.requirements.sha256"
-wanted=$(cat requirements.txt requirements-train.txt requirements-dev.txt constraints.txt \
-    scripts/setup.sh | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-    echo "setup: installing Python packages"
-    echo "setup: (netCDF4, shapely, rasterio, pyogrio are compiled: about 5 minutes on 2 cores)"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-        --no-binary netCDF4,shapely,rasterio,pyogrio \
-        -r requirements-dev.txt -c constraints.txt 2>&1 \
-        | { grep -v "is ignored: it is neither a file nor a directory\|DEPRECATION: --no-binary" \
-            || true; }
-    # A venv made before these were compiled still holds their wheels: rebuild those.
-    stale=$("$VENV/bin/python" -c 'from core.native import bundled_libraries as bundled
-print(" ".join(m for m in ("netCDF4", "shapely", "rasterio", "pyogrio") if bundled(m)))')
-    if [ -n "$stale" ]; then
-        echo "setup: compiling $stale against the system libraries"
-        pins=$(for m in $stale; do grep -o "^$m==[^ ]*" requirements.txt; done)
-        # shellcheck disable=SC2086  # one word per pin
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall \
-            --no-deps --no-binary "${stale// /,}" $pins 2>&1 \
-            | { grep -v "is ignored: it is neither a file nor a directory\|DEPRECATION" || true; }
+# make_venv DIR REQUIREMENTS [VENV OPTIONS]: create DIR from Debian's interpreter (the first
+# python3 on PATH may be another build that cannot import qgis) and install REQUIREMENTS under
+# constraints.txt; the stamp, written last, holds the hash of everything that decides the result.
+make_venv() {
+    local venv=$1 requirements=$2
+    shift 2
+    local stamp="$venv/.requirements.sha256" wanted
+    wanted=$(cat requirements*.txt constraints.txt scripts/setup.sh | sha256sum | cut -d' ' -f1)
+    [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ] && return 0
+    if [ -L "$venv" ]; then
+        echo "setup: $venv is a link to another environment; remove it to build one here" >&2
+        exit 1
     fi
-    # The shapely wheel (its own GEOS >= 3.12) kept aside for a test of the draft chart's
-    # smoothing, the path users of wheels get; this project's shapely runs the system GEOS.
-    rm -rf "$VENV/shapely-wheel"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --only-binary shapely \
-        --no-deps --target "$VENV/shapely-wheel" "$(grep -o '^shapely==[^ ]*' requirements.txt)" \
-        2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+    if [ ! -x "$venv/bin/python" ]; then
+        echo "setup: creating $venv"
+        /usr/bin/python3 -m venv "$@" "$venv"
+    fi
+    echo "setup: installing $requirements into $venv"
+    "$venv/bin/python" "${PIP[@]}" --only-binary :all: -r "$requirements" -c constraints.txt 2>&1 \
+        | quiet_pip
     echo "$wanted" > "$stamp"
-fi
+}
+
+make_venv .venv requirements-dev.txt
+[ "$what" = engine ] || make_venv .venv-qgis requirements-qgis.txt --system-site-packages
 echo "setup: ready"

@@ -72,12 +72,3 @@ def bundled_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scene = synthesize(folder, SynthConfig(lines=1200, samples=1240, seed=4001))
     params = PredictParams(device="cpu", sar_layers=False)
     return run_prediction(scene, folder / "runs", params).folder
-
-
-@pytest.fixture(scope="session")
-def shapely_wheel() -> Path:
-    """A folder holding the pip wheel of shapely (own GEOS ≥ 3.12), kept aside by setup.sh."""
-    folder = REPO_ROOT / ".venv" / "shapely-wheel"
-    if not (folder / "shapely").is_dir():
-        pytest.skip(f"no shapely wheel in {folder}: run scripts/setup.sh")
-    return folder

@@ -56,7 +56,7 @@ def polygon_agreement(run: RunCharts, reference: Reference) -> dict[str, np.ndar
         shares.append(share)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # polygons with no predicted cell
-        columns["AGREE"] = np.round(np.nanmean(np.vstack(shares), axis=0), 1)
+        columns["AGREE"] = np.round(np.asarray(np.nanmean(np.vstack(shares), axis=0)), 1)
     known = inside & (reference.classes["SIC"] != MASK)
     diff = run.predicted["SIC"].astype(np.float64) - reference.classes["SIC"]
     counts = np.bincount(index[known], minlength=n)

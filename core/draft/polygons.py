@@ -156,7 +156,7 @@ def build_draft(run: RunCharts, params: DraftParams) -> DraftChart:
             fields[f"{chart}_CONF"] = np.round(mean, 1)
             confidences.append(mean)
     if confidences:
-        fields["CONFIDENCE"] = np.round(np.nanmean(np.vstack(confidences), axis=0), 1)
+        fields["CONFIDENCE"] = np.round(np.asarray(np.nanmean(np.vstack(confidences), axis=0)), 1)
     fields["AREA_KM2"] = np.round(shapely.area(geometries) / 1e6, 2)
     crs = run.crs
     if params.crs is not None and CRS.from_user_input(params.crs) != run.crs:

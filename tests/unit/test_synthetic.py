@@ -35,7 +35,13 @@ def test_committed_fixtures_are_what_the_script_generates(tmp_path):
         assert fresh_attrs == committed_attrs
         assert fresh.keys() == committed.keys()
         for name in fresh:
-            np.testing.assert_array_equal(fresh[name], committed[name], err_msg=name)
+            if np.issubdtype(committed[name].dtype, np.floating):
+                # Float32 rounding of exp/log/sin differs by a few units in the last place
+                # between numpy releases and CPUs (numpy 2: up to 1e-6 on these standardised
+                # values); a change of the generator moves them by far more than 1e-5.
+                np.testing.assert_allclose(fresh[name], committed[name], atol=1e-5, err_msg=name)
+            else:  # classes, masks, coordinates in integers: exactly
+                np.testing.assert_array_equal(fresh[name], committed[name], err_msg=name)
     assert len(FIXTURES) == 2
 
 
