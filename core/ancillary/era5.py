@@ -55,7 +55,7 @@ def _read_time(ds: netCDF4.Dataset, path: Path) -> np.ndarray:
     return np.array(
         [
             datetime(t.year, t.month, t.day, t.hour, t.minute, tzinfo=timezone.utc)
-            for t in np.atleast_1d(times)
+            for t in np.atleast_1d(np.asarray(times, dtype=object))
         ]
     )
 

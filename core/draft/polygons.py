@@ -108,8 +108,8 @@ def _polygons(
         faces, whole = _faces(lines(smoothed), by_region)
         if whole.all():
             return faces, fallen + int(pinned.sum())
-        for region in np.flatnonzero(~whole):
-            pinned[by_region[region]] = True
+        for broken in np.flatnonzero(~whole):
+            pinned[by_region[broken]] = True
 
 
 def _mean_per_polygon(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

@@ -61,10 +61,17 @@ def prepare(params: PrepareParams) -> Path:
             ds.createDimension(schema.SAR_DIMS[1], shape[1])
             for dim in schema.TIE_DIMS:
                 ds.createDimension(dim, schema.TIE_POINTS)
-            chunks = {"zlib": True, "complevel": 1, "shuffle": True, "chunksizes": (500, 500)}
-            chunks["chunksizes"] = tuple(min(c, n) for c, n in zip((500, 500), shape))
+            chunks = tuple(min(c, n) for c, n in zip((500, 500), shape))
             for name in schema.SAR_VARIABLES:
-                var = ds.createVariable(name, "f4", schema.SAR_DIMS, **chunks)
+                var = ds.createVariable(
+                    name,
+                    "f4",
+                    schema.SAR_DIMS,
+                    zlib=True,
+                    complevel=1,
+                    shuffle=True,
+                    chunksizes=chunks,
+                )
                 var.setncattr("variable_fill_value", np.float32(scene.fill_value(name)))
                 var[:] = scene.read(name)
             lat, lon = scene.latlon()
@@ -79,7 +86,15 @@ def prepare(params: PrepareParams) -> Path:
                         values
                     )
             for name, values in charts.items():
-                var = ds.createVariable(name, "u1", schema.SAR_DIMS, **chunks)
+                var = ds.createVariable(
+                    name,
+                    "u1",
+                    schema.SAR_DIMS,
+                    zlib=True,
+                    complevel=1,
+                    shuffle=True,
+                    chunksizes=chunks,
+                )
                 var.setncatts(
                     {"chart_fill_value": np.uint8(schema.CHART_FILL), "polygon": CHART_TITLES[name]}
                 )
