@@ -113,6 +113,11 @@ class SafeScene(Scene):
                 )
 
     # -- arrays ------------------------------------------------------------------------------
+    def chunk_shape(self, name: str) -> tuple[int, ...] | None:
+        """Computed, not stored: the whole grid is one band, so each variable is computed once
+        (a read of any window computes the whole variable)."""
+        return self.shape
+
     def fill_value(self, name: str) -> float:
         return SAR_FILL_FALLBACK if self._sar_fill_override is None else self._sar_fill_override
 

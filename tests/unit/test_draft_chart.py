@@ -1,12 +1,7 @@
 """Draft ice charts: egg codes that decode back, a coverage without gaps or overlaps, the
 classes coming back through the project's own SIGRID-3 reader, the CLI."""
 
-import ctypes.util
 import itertools
-import json
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -25,7 +20,6 @@ from core.icechart.ogr import pyogrio
 from core.icechart.sigrid import read_chart
 from core.output.runfolder import read_run
 from core.scene.writer import OutputExistsError
-from repo_paths import REPO_ROOT
 
 
 def test_every_class_combination_encodes_to_egg_codes_that_decode_back():
@@ -202,32 +196,3 @@ def test_a_chart_that_keeps_little_of_the_prediction_says_so():
     (notice,) = _low_agreement({"SIC": 62.0, "SOD": 90.0, "FLOE": 70.4})
     assert notice.kind == "low_agreement" and notice.level == "warning"
     assert "SIC 62 %" in notice and "FLOE 70 %" in notice and "SOD" not in notice
-
-
-def test_smoothing_runs_where_the_system_geos_is_shared(bundled_run, tmp_path):
-    """As in Debian's QGIS: the system GEOS (3.11 on Debian 12) sits in the global scope before
-    shapely loads. The draft calls nothing newer than GEOS 3.11 and smooths all the same."""
-    geos = ctypes.util.find_library("geos_c")
-    if geos is None:
-        pytest.skip("no system GEOS to share (Debian: QGIS depends on libgeos-c1v5)")
-    code = f"""
-        import ctypes, json
-        ctypes.CDLL({geos!r}, mode=ctypes.RTLD_GLOBAL)
-        import shapely
-        from core.draft.make import draft_chart
-        from core.draft.params import DraftParams
-        result = draft_chart({str(bundled_run)!r}, {str(tmp_path / "d.gpkg")!r}, DraftParams())
-        print(json.dumps([shapely.geos_version_string, result.warnings, result.n_polygons]))
-    """
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    _, warnings, n_polygons = json.loads(done.stdout.splitlines()[-1])
-    assert warnings == [] and n_polygons > 1
-    chart = read_chart(tmp_path / "d.gpkg")
-    assert sharp_turns(chart.geometries) < 0.2  # smoothed, not cell edges
