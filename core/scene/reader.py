@@ -147,7 +147,9 @@ class Scene:
     def chunk_shape(self, name: str) -> tuple[int, ...] | None:
         """How the file stores a variable: its chunk shape, or None when stored contiguously."""
         chunks = self._dataset_holding(name).variables[name].chunking()
-        return None if chunks in (None, "contiguous") else tuple(chunks)  # None: netCDF-3
+        if chunks is None or isinstance(chunks, str):  # None: netCDF-3; "contiguous"
+            return None
+        return tuple(chunks)
 
     def fill_value(self, name: str) -> float:
         """No-data value of an input: the override, else ``variable_fill_value``, else 0."""
