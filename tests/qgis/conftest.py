@@ -1,12 +1,13 @@
 """Fixtures for tests in a real headless QGIS: the plugin loaded through QGIS's own machinery.
 
 The plugin runs the engine as ``$SEA_ICE_MAPPER_ENGINE_PYTHON -m core``: the variable when set
-(the Makefile points it at the engine's own environment), else this test Python.
+(the Makefile points it at the engine's own environment), else this test Python. QGIS's Python
+has none of the engine's packages, so the fixtures that make data (scenes, weights, run
+folders) run the engine in a subprocess too, overriding tests/conftest.py's in-process ones.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,13 +15,45 @@ from typing import ClassVar
 
 import pytest
 import qgis.utils
+from engine_calls import ENGINE_PYTHON, ENGINE_PYTHON_ENV, engine_eval, predict, synth_scene
 from qgis.core import QgsProject, QgsSettings
 
 from repo_paths import PLUGIN_PACKAGE
 
-ENGINE_PYTHON_ENV = "SEA_ICE_MAPPER_ENGINE_PYTHON"
-os.environ.setdefault(ENGINE_PYTHON_ENV, sys.executable)
-ENGINE_PYTHON = os.environ[ENGINE_PYTHON_ENV]
+__all__ = ["ENGINE_PYTHON", "ENGINE_PYTHON_ENV"]  # tests import them from here
+
+
+@pytest.fixture(scope="session")
+def medium_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A labelled synthetic scene of 400 × 460 pixels (40 × 46 at the model's ×10 grid)."""
+    return synth_scene(tmp_path_factory.mktemp("medium_scene"), "400x460", 11)
+
+
+RANDOM_BUNDLE = """
+import json, sys
+from pathlib import Path
+import torch
+from core.model.bundle import save_bundle
+from core.model.manifest import Manifest
+from core.model.unet import MultiTaskUNet, UNetConfig
+torch.manual_seed(0)
+manifest = Manifest(architecture={}, training={"data": "nothing: random initialisation"})
+print(json.dumps(str(save_bundle(MultiTaskUNet(UNetConfig()), manifest, Path(sys.argv[1])))))
+"""
+
+
+@pytest.fixture(scope="session")
+def random_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Randomly initialised weights of the winning configuration, as a bundle (manifest path)."""
+    return Path(engine_eval(RANDOM_BUNDLE, tmp_path_factory.mktemp("weights") / "random"))
+
+
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run folder: a labelled 1200 × 1240 synthetic scene predicted with the bundled weights."""
+    folder = tmp_path_factory.mktemp("bundled_run")
+    scene = synth_scene(folder, "1200x1240", 4001)
+    return predict(scene, folder / "runs", "--device", "cpu", "--no-sar")
 
 
 class IfaceRecorder:

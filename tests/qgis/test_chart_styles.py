@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import rasterio
-from affine import Affine
+from engine_calls import engine_result, run_engine
+from gdal_io import write_uint8_tiff
 from qgis.core import (
     QgsExpression,
     QgsExpressionContext,
@@ -22,8 +22,6 @@ from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
 
-from core.draft.make import draft_chart
-from core.draft.params import DraftParams
 from core.icechart.classes import SIC
 from core.icechart.qml import WMO_CONCENTRATION, chart_styles
 from repo_paths import REPO_ROOT
@@ -55,21 +53,8 @@ def _render(layers, extent, name: str):
 
 @pytest.fixture
 def sic_raster(tmp_path):
-    path = tmp_path / "sic.tif"
     values = np.repeat(np.arange(0, 110, 10, dtype=np.uint8)[None, :], 3, axis=0)
-    profile = dict(
-        driver="GTiff",
-        width=11,
-        height=3,
-        count=1,
-        dtype="uint8",
-        crs="EPSG:3413",
-        transform=Affine(800, 0, 0, 0, -800, 0),
-        nodata=255,
-    )
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(values, 1)
-    return path
+    return write_uint8_tiff(tmp_path / "sic.tif", values, epsg=3413, pixel=800, nodata=255)
 
 
 def test_sic_raster_legend_reads_as_the_wmo_concentration_code(qgis_app, sic_raster):
@@ -103,7 +88,7 @@ def test_palettes_are_stored_so_classify_gives_them_back(qgis_app, sic_raster):
 @pytest.fixture(scope="module")
 def draft_gpkg(bundled_run, tmp_path_factory):
     out = tmp_path_factory.mktemp("styled") / "draft_chart.gpkg"
-    draft_chart(bundled_run, out, DraftParams())
+    run_engine("chart", bundled_run, "--out", out)  # the default DraftParams
     return out
 
 
@@ -170,14 +155,12 @@ DMI_CHART = "ice_charts/dmi/201304100920_CapeFarewell_RIC.shp"
 def test_an_official_dmi_chart_gets_wmo_classes_and_egg_labels(qgis_app, tmp_path):
     """A real DMI chart decoded as the plugin styles official charts: range codes (CT 45 →
     4-5), several partials (7• 7) and forms (3 2 1) in the eggs, every polygon in a WMO row."""
-    from core.icechart.export import write_decoded_chart
-    from core.icechart.sigrid import read_chart
     from repo_paths import SHARED_REAL
 
     source = SHARED_REAL / DMI_CHART
     if not source.is_file():
         pytest.skip(f"real reference data not found at {SHARED_REAL} (../shared/data/real)")
-    path = write_decoded_chart(read_chart(source), tmp_path / "dmi.gpkg")
+    path = engine_result("style-chart", source, "--out", tmp_path / "dmi.gpkg")["output"]
     layer = QgsVectorLayer(str(path), "DMI", "ogr")
     _apply(layer, (STYLES / "sigrid_sic.qml").read_text(encoding="utf-8"))
     context = QgsRenderContext()

@@ -3,21 +3,20 @@
 import importlib
 
 import pytest
+from engine_calls import predict
 from qgis.core import QgsProject
 from qgis.PyQt.QtGui import QColor, QImage
 
 from core.icechart.classes import CHARTS
-from core.predict.params import PredictParams
-from core.predict.run import run_prediction
 from plugin.mapsheet import CHART, PREDICTED, MapSheetError, export_png, map_sheet
 
 
 @pytest.fixture()
 def run_group(plugin_on_path, medium_scene, random_bundle, tmp_path):
     layers = importlib.import_module(f"{plugin_on_path}.plugin.layers")  # imports ..core
-    result = run_prediction(medium_scene, tmp_path / "out", PredictParams(weights=random_bundle))
+    folder = predict(medium_scene, tmp_path / "out", "--weights", str(random_bundle))
     project = QgsProject.instance()
-    yield project, layers.add_run_layers(result.folder, project)
+    yield project, layers.add_run_layers(folder, project)
     project.clear()
 
 

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import rasterio
 from conftest import ENGINE_PYTHON, ENGINE_PYTHON_ENV
+from gdal_io import read_band
 from qgis.core import QgsVectorLayer
 
 from core.icechart.classes import CHARTS
@@ -119,8 +119,8 @@ def test_qgis_process_predicts_and_drafts_a_chart(qgis_process, labelled_scene, 
     assert predicted.returncode == 0, predicted.stderr[-3000:]
     run = out / labelled_scene.name[:19]
     assert f"RUN_FOLDER:\t{run}" in predicted.stdout and "DEVICE_USED:\tCPU" in predicted.stdout
-    with rasterio.open(run / "sic.tif") as sic:
-        assert sic.crs.to_epsg() == 3413 and (sic.read(1) != sic.nodata).any()
+    sic = read_band(run / "sic.tif")
+    assert sic.epsg == 3413 and (sic.values != sic.nodata).any()
     chart = tmp_path / "draft.gpkg"
     drafted = qgis_process(
         "run", "seaicemapper:draftchart", "--", f"INPUT={run}", f"OUTPUT={chart}"

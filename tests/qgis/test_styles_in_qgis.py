@@ -1,11 +1,8 @@
 """The generated .qml styles load in QGIS and give the class-table colours."""
 
 import numpy as np
-import pyogrio
 import pytest
-import rasterio
-import shapely
-from affine import Affine
+from gdal_io import write_box_gpkg, write_uint8_tiff
 from qgis.core import QgsPalettedRasterRenderer, QgsRasterLayer, QgsVectorLayer
 
 from core.icechart.classes import CHARTS
@@ -20,18 +17,7 @@ STYLES = REPO_ROOT / "resources" / "styles"
 def test_raster_style_in_qgis(tmp_path, name):
     path = tmp_path / f"{name}.tif"
     values = np.array([CHARTS[name].raster_values], dtype=np.uint8)
-    profile = dict(
-        driver="GTiff",
-        width=values.shape[1],
-        height=1,
-        count=1,
-        dtype="uint8",
-        crs="EPSG:3413",
-        transform=Affine(800, 0, 0, 0, -800, 0),
-        nodata=255,
-    )
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(values, 1)
+    write_uint8_tiff(path, values, epsg=3413, pixel=800, nodata=255)
     layer = QgsRasterLayer(str(path), name)
     assert layer.isValid()
     message, ok = layer.loadNamedStyle(str(STYLES / f"{name.lower()}.qml"))
@@ -47,16 +33,7 @@ def test_raster_style_in_qgis(tmp_path, name):
 def test_polygon_style_in_qgis(tmp_path, name):
     path = tmp_path / "chart.gpkg"
     field = CLASS_FIELDS[name]
-    geoms = shapely.to_wkb(np.array([shapely.box(-50, 70, -49, 71)], dtype=object))
-    pyogrio.raw.write(
-        path,
-        geoms,
-        [np.array([3])],
-        [field],
-        driver="GPKG",
-        geometry_type="Polygon",
-        crs="EPSG:4326",
-    )
+    write_box_gpkg(path, field, 3, box=(-50, 70, -49, 71), epsg=4326)
     layer = QgsVectorLayer(str(path), "chart", "ogr")
     assert layer.isValid()
     message, ok = layer.loadNamedStyle(str(STYLES / f"sigrid_{name.lower()}.qml"))
