@@ -190,9 +190,7 @@ def test_a_repeated_run_is_reused_and_a_different_one_offers_open_or_overwrite(
     assert "SAR" not in [node.name() for node in group.children()]
 
 
-def test_two_models_of_one_scene_run_into_two_folders(
-    dock, medium_scene, random_bundle, tmp_path
-):
+def test_two_models_of_one_scene_run_into_two_folders(dock, medium_scene, random_bundle, tmp_path):
     choose(dock, medium_scene, random_bundle, tmp_path / "out")
     dock.start_run()
     wait_for(dock)
