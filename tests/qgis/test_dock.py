@@ -1,7 +1,6 @@
 """The dock in a real QGIS: the engine's run adds styled layers; cancel and errors behave."""
 
 import sys
-from pathlib import Path
 
 import rasterio
 from dock_helpers import choose, wait_for, wait_for_check, wait_until
