@@ -26,7 +26,6 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterVectorLayer,
-    QgsVectorLayer,
 )
 
 from ..core.draft.params import DEFAULT_MIN_AREA_KM2, DraftParams
@@ -62,6 +61,17 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         if not (stored and offer_stored_styles(layer, self.stored)) and self.qml is not None:
             apply_style(layer, self.qml)
         layer.triggerRepaint()
+
+
+def _make_default(gpkg: Path, style: str) -> None:
+    """Make ``style`` the default of the styles stored in ``gpkg`` (the engine stores SIC
+    first). Plain SQLite: a QGIS layer's ``saveStyleToDatabase`` waits forever on the file's
+    lock in QGIS 3.22."""
+    import sqlite3
+
+    with sqlite3.connect(gpkg) as db:
+        db.execute("UPDATE layer_styles SET useAsDefault = (styleName = ?)", (style,))
+    db.close()
 
 
 def _load_styled(context, path: str, name: str, output: str, post: StyleOnLoad) -> None:
@@ -234,10 +244,7 @@ class StyleChartAlgorithm(_Algorithm):
         result = self._engine("style-chart", args, feedback)
         feedback.pushInfo(result["summary"])
         style = STYLES / f"sigrid_{chart_name.lower()}.qml"
-        styled = QgsVectorLayer(f"{out}|layername=ice_chart", "styled", "ogr")
-        apply_style(styled, style)  # the chosen colours become the GeoPackage's default
-        styled.saveStyleToDatabase(STORED_STYLE[chart_name], "WMO colours", True, "")
-        del styled
+        _make_default(out, STORED_STYLE[chart_name])  # the file opens in the chosen colours
         out.with_suffix(".qml").write_text(style.read_text(encoding="utf-8"), encoding="utf-8")
         _load_styled(
             context,

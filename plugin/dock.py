@@ -92,6 +92,7 @@ class SeaIceMapperDock(QDockWidget):
         self.last_run: Path | None = None  # the folder of the last finished run
         self.last_comparison: dict | None = None  # the last comparison's result
         self.last_sheet: Path | None = None  # the last exported map sheet (PDF)
+        self.designer = None  # the layout designer showing the last map sheet
         self.follow_up: EngineTask | None = None
         self.checking: EngineTask | None = None  # the engine's `info` on the chosen scene
         self.checking_path = ""
@@ -796,7 +797,7 @@ class SeaIceMapperDock(QDockWidget):
         )
         self.next_step.setText("It is also in Project ▸ Layouts, to adjust and print.")
         if self.iface is not None and hasattr(self.iface, "openLayoutDesigner"):
-            self.iface.openLayoutDesigner(layout)
+            self.designer = self.iface.openLayoutDesigner(layout)
         return pdf
 
     # -- messages -------------------------------------------------------------------------------

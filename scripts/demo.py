@@ -47,12 +47,34 @@ def predict(scene: Path, runs: Path, loaded: LoadedModel) -> Path:
     return result.folder
 
 
+def _plugin_package():
+    """The plugin's modules imported as QGIS imports them: inside the repository's package
+    (they reach the engine's plain modules by relative imports)."""
+    import importlib
+    import importlib.util
+
+    name = "sea_ice_mapper"
+    spec = importlib.util.spec_from_file_location(
+        name, REPO / "__init__.py", submodule_search_locations=[str(REPO)]
+    )
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    spec.loader.exec_module(package)
+    importlib.import_module(f"{name}.plugin.layers")
+    importlib.import_module(f"{name}.plugin.mapsheet")
+    return package.plugin
+
+
 def qgis_outputs(run: Path, out: Path) -> tuple[Path, Path]:
     """The project file and the PNG map sheet, both made by QGIS itself."""
     from qgis.core import QgsApplication, QgsProject
 
-    from plugin.layers import add_run_layers
-    from plugin.mapsheet import export_png, map_sheet
+    from core.output.contract import read_record
+
+    plugin = _plugin_package()
+    add_run_layers = plugin.layers.add_run_layers
+    export_png, map_sheet = plugin.mapsheet.export_png, plugin.mapsheet.map_sheet
+    sheet_title = plugin.mapsheet.sheet_title
 
     app = QgsApplication([], False)
     app.initQgis()
@@ -60,10 +82,11 @@ def qgis_outputs(run: Path, out: Path) -> tuple[Path, Path]:
         project = QgsProject.instance()
         project.clear()
         group = add_run_layers(run, project)
-        sic = group.findLayers()[0].layer()
+        sic = next(n.layer() for n in group.findLayers() if n.layer().name().startswith("Conc"))
         project.setCrs(sic.crs())
-        title = f"Sea Ice Mapper demo: synthetic scene {run.name} (demonstration weights)"
-        layout = map_sheet(project, group, title)
+        title, subtitle = sheet_title(read_record(run))
+        title = f"{title} (synthetic scene, demonstration weights)"
+        layout = map_sheet(project, group, title, subtitle)
         png = export_png(layout, out / "demo-map.png")
         qgz = out / "demo.qgz"
         if not project.write(str(qgz)):
