@@ -12,10 +12,13 @@ from pathlib import Path
 
 from qgis.core import (
     QgsLayerTreeGroup,
+    QgsLayerTreeLayer,
     QgsMapLayer,
+    QgsMapLayerLegendUtils,
     QgsMapLayerStyle,
     QgsProject,
     QgsRasterLayer,
+    QgsSimpleLegendNode,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtXml import QDomDocument
@@ -146,12 +149,24 @@ def add_run_layers(folder: Path, project: QgsProject | None = None) -> QgsLayerT
             subgroups[title] = group.addGroup(title)
             subgroups[title].setExpanded(entry.kind == "prediction")
         node = subgroups[title].addLayer(layer)
+        _hide_band_header(node)
         node.setItemVisibilityChecked(entry.visible)
         node.setExpanded(entry.visible and entry.kind != "sar")
     for subgroup in subgroups.values():  # a subgroup with nothing shown starts unchecked
         if not any(node.itemVisibilityChecked() for node in subgroup.findLayers()):
             subgroup.setItemVisibilityChecked(False)
     return group
+
+
+def _hide_band_header(node: QgsLayerTreeLayer) -> None:
+    """Drop the "Band 1: …" line QGIS puts above a raster's legend classes: the layer's name
+    already says what it shows, and a QML file cannot remove that line."""
+    layer = node.layer()
+    if layer is None or layer.legend() is None:
+        return
+    entries = layer.legend().createLayerTreeModelLegendNodes(node)
+    if len(entries) > 1 and isinstance(entries[0], QgsSimpleLegendNode):
+        QgsMapLayerLegendUtils.setLegendNodeOrder(node, list(range(1, len(entries))))
 
 
 def _comparison_files(comparison: Path) -> list[str]:

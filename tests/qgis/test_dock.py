@@ -5,6 +5,7 @@ import sys
 import rasterio
 from dock_helpers import choose, wait_for, wait_for_check, wait_until
 from qgis.core import (
+    QgsLayerTreeModel,
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsProject,
@@ -60,7 +61,15 @@ def test_a_run_adds_one_styled_group_and_shows_the_device(
     assert [i.color.getRgb()[:3] for i in items] == [
         SIC.by_value(v).colour for v in (0, 3, 6, 8, 10)
     ]
-    assert [i.label for i in items][-1] == "Very close drift ice (9-10/10)"
+    # The legend as analysts read it: the WMO classes, no "Band 1: …" line above them.
+    legend = QgsLayerTreeModel(root).layerLegendNodes(prediction.children()[0])
+    assert [node.data(0) for node in legend] == [
+        "Open water (< 1/10)",
+        "Very open drift ice (1-3/10)",
+        "Open drift ice (4-6/10)",
+        "Close drift ice (7-8/10)",
+        "Very close drift ice (9-10/10)",
+    ]
     assert not confidence.itemVisibilityChecked()  # confidences off
     assert not group.findLayer(confidence.children()[0].layer()).isVisible()
     assert sic.source().startswith(str(tmp_path / "out" / f"model_{model}" / scene))
