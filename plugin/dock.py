@@ -52,6 +52,7 @@ from .layers import (
     add_run_layers,
     add_styled_chart,
     is_own_layer,
+    short_chart_name,
 )
 from .messages import existing_output, for_gui, qgis_level
 from .settings import DEVICES, DockSettings
@@ -74,6 +75,25 @@ def _wrapped_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     return label
+
+
+def breakable(path) -> str:
+    """A path that a wrapped label may break after each separator (a zero-width space): long
+    paths otherwise make the panel wider than its dock."""
+    return str(path).replace(os.sep, os.sep + "\u200b").replace("_", "_\u200b")
+
+
+def _narrow(combo) -> None:
+    """A combo box that does not widen the panel to its longest entry."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+
+
+def breakable_paths(text: str) -> str:
+    """``text`` with each absolute path in it made breakable."""
+    import re
+
+    return re.sub(r"(?<![\w.])/[^\s,;:]+", lambda m: breakable(m.group(0)), text)
 
 
 def _box(title: str, layout) -> QGroupBox:
@@ -133,6 +153,7 @@ class SeaIceMapperDock(QDockWidget):
         self.recent = QComboBox()
         self.recent.setToolTip("Recently used scenes")
         self.recent.activated.connect(self._recent_chosen)
+        _narrow(self.recent)
         self.scene_info = _wrapped_label()
         form = QFormLayout()
         form.addRow("File", self.scene_widget)
@@ -209,6 +230,7 @@ class SeaIceMapperDock(QDockWidget):
         self.chart_layer = QgsMapLayerComboBox()
         self.chart_layer.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
         self.chart_layer.setAllowEmptyLayer(True)
+        _narrow(self.chart_layer)
         self.chart_hint = _wrapped_label()
         self._empty_chart_text()
         self.chart_layer.setToolTip(
@@ -261,9 +283,10 @@ class SeaIceMapperDock(QDockWidget):
         results.addLayout(row)
         results.addWidget(self.folder_label)
         results.addWidget(self.next_step)
-        layout.addWidget(_box("Results", results))
+        self.results_box = _box("Results", results)
+        layout.addWidget(self.results_box)
         layout.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         # Never wider than the panel: long texts wrap instead of hiding behind a scroll bar.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -415,7 +438,7 @@ class SeaIceMapperDock(QDockWidget):
             self.engine_info.setText(NOT_SET_UP)
             self.engine_info.setStyleSheet(RED)
         else:
-            self.engine_info.setText(f"Engine: {python}")
+            self.engine_info.setText(f"Engine: {breakable(python)}")
             self.engine_info.setStyleSheet("")
         self._enable_follow_up()
         self.scene_checks.clear()
@@ -568,7 +591,7 @@ class SeaIceMapperDock(QDockWidget):
 
     def _show_folder(self, folder: Path) -> None:
         url = QUrl.fromLocalFile(str(folder)).toString()
-        self.folder_label.setText(f'Output folder: <a href="{url}">{folder}</a>')
+        self.folder_label.setText(f'Output folder: <a href="{url}">{breakable(folder)}</a>')
 
     def _fail(self, task: EngineTask, fallback: str) -> None:
         """An engine error (the analyst's to fix) or a crash (with the engine's log)."""
@@ -751,7 +774,7 @@ class SeaIceMapperDock(QDockWidget):
                 )
             return
         try:
-            layer = add_styled_chart(run, out, f"Ice chart: {name} (WMO)")
+            layer = add_styled_chart(run, out, f"Ice chart: {short_chart_name(name)}")
         except Exception as error:  # never let a layer problem take QGIS down
             self._report(f"The styled chart could not be added: {error}", "warning")
             return
@@ -832,8 +855,9 @@ class SeaIceMapperDock(QDockWidget):
             }.get(level, "info")
         self.last_report = (text, details)
         self.last_level = level
-        self.status.setText(text)
+        self.status.setText(breakable_paths(text))
         self.status.setStyleSheet(LEVEL_STYLE.get(level, ""))
+        self.scroll.ensureWidgetVisible(self.status)  # the answer in view, not below the fold
         self._push(text, level, details)
 
     def copy_diagnostics(self) -> EngineTask | None:

@@ -180,8 +180,21 @@ def _comparison_files(comparison: Path) -> list[str]:
         raise RuntimeError(f"{comparison} holds no readable {COMPARE_RECORD}") from None
 
 
+def short_chart_name(stem: str) -> str:
+    """A chart file's name as the layer tree can show it: "201304100920_CapeFarewell_RIC" ->
+    "2013-04-10 CapeFarewell" (ice services name charts by valid time and region)."""
+    import re
+
+    found = re.match(r"^(\d{4})(\d{2})(\d{2})\d{0,6}_([^_]+)", stem)
+    if found:
+        year, month, day, region = found.groups()
+        return f"{year}-{month}-{day} {region}"
+    return stem if len(stem) <= 24 else stem[:23] + "…"
+
+
 def comparison_title(comparison: Path) -> str:
-    return f"Comparison: {comparison.name.removeprefix('compare_')}"
+    name = comparison.name.removeprefix("compare_")
+    return "Comparison: " + ("scene's chart" if name == "scene_chart" else short_chart_name(name))
 
 
 def add_comparison_layers(run: Path, comparison: Path, project: QgsProject | None = None):
@@ -209,7 +222,7 @@ def add_comparison_layers(run: Path, comparison: Path, project: QgsProject | Non
         if path.with_suffix(".qml").exists():
             apply_style(layer, path.with_suffix(".qml"))
         project.addMapLayer(layer, False)
-        group.addLayer(layer)
+        _hide_band_header(group.addLayer(layer))
     return group
 
 

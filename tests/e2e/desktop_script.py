@@ -143,31 +143,42 @@ def after_draft() -> None:
 
 def _group(name_start: str):
     root = QgsProject.instance().layerTreeRoot()
-    return next(g for g in root.children() if g.name().startswith(name_start))
+    found = [g for g in root.children() if g.name().startswith(name_start)]
+    assert found, (name_start, [g.name() for g in root.children()])
+    return found[0]
+
+
+def scene_extent(group):
+    """The scene's extent (its concentration layer), in the project's CRS."""
+    sic = next(n.layer() for n in group.findLayers() if n.name() == "Concentration [%]")
+    return sic.extent()
 
 
 def after_compare() -> None:
     dock = state["dock"]
-    group = _group(Path(SCENE).name[:19])
+    group = _group(dock.last_run.name)
+    canvas = qgis.utils.iface.mapCanvas()
+    canvas.setExtent(scene_extent(group))
     comparison = next(c for c in group.children() if c.name().startswith("Comparison"))
     draft_node = next((n for n in group.findLayers() if n.name() == "Draft ice chart"), None)
     if CHART:  # the official chart alone over the SAR, then the comparison on top of it
         comparison.setItemVisibilityChecked(False)
+        comparison.setExpanded(False)
         if draft_node is not None:
             draft_node.setItemVisibilityChecked(False)
-        for name in ("Prediction",):
-            sub = group.findGroup(name)
-            if sub is not None:
-                sub.setItemVisibilityChecked(False)
-        official = next(n for n in group.findLayers() if n.name().startswith("Ice chart: "))
+        group.findGroup("Prediction").setItemVisibilityChecked(False)
+        group.findGroup("Prediction").setExpanded(False)
+        official = next(n for n in group.findLayers() if n.name().startswith("Ice chart: 2"))
+        official.setExpanded(True)
         qgis.utils.iface.setActiveLayer(official.layer())
-        qgis.utils.iface.mapCanvas().setExtent(official.layer().extent())
-        qgis.utils.iface.mapCanvas().refresh()
+        canvas.refresh()
 
         def then():
             shoot("official_chart")
+            official.setExpanded(False)
             comparison.setItemVisibilityChecked(True)
-            qgis.utils.iface.mapCanvas().zoomToFullExtent()
+            comparison.setExpanded(True)
+            canvas.refresh()
             later(2.5, lambda: (shoot("comparison"), map_sheet()))
 
         later(2.5, then)

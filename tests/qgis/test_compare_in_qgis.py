@@ -79,12 +79,12 @@ def test_dock_compares_with_a_loaded_chart(
     root = QgsProject.instance().layerTreeRoot()
     scene_group = next(g for g in root.children() if g.name().startswith("2013"))
     names = [node.name() for node in scene_group.children()]
-    assert names[0] == "Ice chart: DMI chart (WMO)", names
+    assert names[0] == "Ice chart: DMI chart", names
     styled = scene_group.children()[0].layer()
     assert styled.renderer().type() == "RuleRenderer" and styled.labelsEnabled()
     assert "SOD (WMO)" in styled.styleManager().styles()
     assert not root.findLayer(chart.id()).itemVisibilityChecked()  # the raw one hidden
-    comparison = scene_group.findGroup("Comparison: 201304100920_CapeFarewell_RIC")
+    comparison = scene_group.findGroup("Comparison: 2013-04-10 CapeFarewell")
     names = [node.name() for node in comparison.children()]
     assert names[0] == "Agreement by chart polygon [%]"
     assert "Concentration: predicted − chart [pp]" in names
