@@ -172,6 +172,7 @@ class SeaIceMapperDock(QDockWidget):
         self.device = QComboBox()
         for key in DEVICES:
             self.device.addItem(DEVICE_LABELS[key], key)
+        _narrow(self.device)
         self.ran_on = _wrapped_label("Ran on: —")
         form = QFormLayout()
         form.addRow("Weights", self.weights_widget)
@@ -188,7 +189,8 @@ class SeaIceMapperDock(QDockWidget):
         self.output_widget.fileChanged.connect(lambda _: self._show_output_hint())
         self.output_hint = _wrapped_label()
         self.sar = QCheckBox("Add SAR HH/HV layers")
-        self.overwrite = QCheckBox("Overwrite an earlier run, draft or comparison")
+        self.overwrite = QCheckBox("Overwrite earlier results")
+        self.overwrite.setToolTip("Replace an earlier run, draft chart or comparison")
         form = QFormLayout()
         form.addRow("Folder", self.output_widget)
         form.addRow(self.output_hint)
@@ -277,10 +279,12 @@ class SeaIceMapperDock(QDockWidget):
         self.report_button.clicked.connect(self.open_report)
         for button in (self.open_existing_button, self.overwrite_button, self.report_button):
             button.setVisible(False)
-            row.addWidget(button)
+        row.addWidget(self.open_existing_button)
+        row.addWidget(self.overwrite_button)
         for widget in (self.progress, self.status):
             results.addWidget(widget)
         results.addLayout(row)
+        results.addWidget(self.report_button)
         results.addWidget(self.folder_label)
         results.addWidget(self.next_step)
         self.results_box = _box("Results", results)
@@ -291,6 +295,9 @@ class SeaIceMapperDock(QDockWidget):
         # Never wider than the panel: long texts wrap instead of hiding behind a scroll bar.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # As wide as the content needs at least, so nothing hides behind the panel's edge.
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(body.minimumSizeHint().width() + bar + 4)
         scroll.setWidget(body)
         self.setWidget(scroll)
 
