@@ -864,7 +864,9 @@ class SeaIceMapperDock(QDockWidget):
         self.last_level = level
         self.status.setText(breakable_paths(text))
         self.status.setStyleSheet(LEVEL_STYLE.get(level, ""))
-        self.scroll.ensureWidgetVisible(self.status)  # the answer in view, not below the fold
+        # The answer and its actions in view: the results are the panel's last box.
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
         self._push(text, level, details)
 
     def copy_diagnostics(self) -> EngineTask | None:

@@ -148,8 +148,8 @@ def add_run_layers(folder: Path, project: QgsProject | None = None) -> QgsLayerT
         if title not in subgroups:
             subgroups[title] = group.addGroup(title)
             subgroups[title].setExpanded(entry.kind == "prediction")
-        node = subgroups[title].addLayer(layer)
-        _hide_band_header(node)
+        node = _legend_node(layer)
+        subgroups[title].addChildNode(node)
         node.setItemVisibilityChecked(entry.visible)
         node.setExpanded(entry.visible and entry.kind != "sar")
     for subgroup in subgroups.values():  # a subgroup with nothing shown starts unchecked
@@ -158,15 +158,16 @@ def add_run_layers(folder: Path, project: QgsProject | None = None) -> QgsLayerT
     return group
 
 
-def _hide_band_header(node: QgsLayerTreeLayer) -> None:
-    """Drop the "Band 1: …" line QGIS puts above a raster's legend classes: the layer's name
-    already says what it shows, and a QML file cannot remove that line."""
-    layer = node.layer()
-    if layer is None or layer.legend() is None:
-        return
-    entries = layer.legend().createLayerTreeModelLegendNodes(node)
-    if len(entries) > 1 and isinstance(entries[0], QgsSimpleLegendNode):
-        QgsMapLayerLegendUtils.setLegendNodeOrder(node, list(range(1, len(entries))))
+def _legend_node(layer: QgsMapLayer) -> QgsLayerTreeLayer:
+    """A layer-tree node for ``layer`` whose legend drops the "Band 1: …" line QGIS puts above a
+    raster's classes (the layer's name says what it shows; a QML file cannot remove that line).
+    Set before the node joins the tree: the tree's model reads the order once."""
+    node = QgsLayerTreeLayer(layer)
+    if layer.legend() is not None:
+        entries = layer.legend().createLayerTreeModelLegendNodes(node)
+        if len(entries) > 1 and isinstance(entries[0], QgsSimpleLegendNode):
+            QgsMapLayerLegendUtils.setLegendNodeOrder(node, list(range(1, len(entries))))
+    return node
 
 
 def _comparison_files(comparison: Path) -> list[str]:
@@ -222,7 +223,7 @@ def add_comparison_layers(run: Path, comparison: Path, project: QgsProject | Non
         if path.with_suffix(".qml").exists():
             apply_style(layer, path.with_suffix(".qml"))
         project.addMapLayer(layer, False)
-        _hide_band_header(group.addLayer(layer))
+        group.addChildNode(_legend_node(layer))
     return group
 
 
