@@ -361,6 +361,8 @@ class SeaIceMapperDock(QDockWidget):
     def _scene_changed(self, path: str) -> None:
         """Ask the engine (``info``) about the scene; the answer shows under the picker."""
         self._show_output_hint()
+        if hasattr(self, "existing"):
+            self._show_existing(None)  # offered for the previous scene
         if self.checking is not None:
             if self.checking_path == path:
                 return  # already asked
@@ -424,7 +426,9 @@ class SeaIceMapperDock(QDockWidget):
         elif self.scene_ok is None:
             text = "Checking the scene…"
         elif not self.scene_ok:
-            text = "The scene cannot be used: see the message under it."
+            self.status.setText(f"The scene cannot be used: {self.scene_info.text()}")
+            self.status.setStyleSheet(RED)
+            return
         elif not self.model_hash:
             text = "The weights cannot be used: see the message under them."
         elif self.last_run is None:
@@ -698,6 +702,9 @@ class SeaIceMapperDock(QDockWidget):
             f"km², median {r['median_km2']:,.0f} km² (minimum area {self.min_area.value():g} km², "
             f"smoothing {self.smoothing.value():g} m)."
         )
+        notices = task.outcome.notices()
+        if level in ("warning", "critical"):
+            text = f"{text} {for_gui(notices[0][1])}"
         self._report(text, "success" if level in ("info", "success") else level)
         self.next_step.setText(
             "Next: edit the draft (Toggle Editing); its Styles menu switches SIC, SOD, FLOE and "

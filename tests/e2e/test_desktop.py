@@ -120,6 +120,7 @@ def test_desktop_an_analysts_day_from_the_dock(tmp_path):
     assert result["existing_buttons"] == [True, True]
     assert "is not a netCDF file" in result["scene_info"] and "b'" not in result["scene_info"]
     assert not result["run_enabled_on_broken_scene"]
+    assert "is not a netCDF file" in status["error_scene"]["status"]  # said where one looks
     for shot in result["shots"]:
         assert (SHOTS / shot).stat().st_size > 10_000
     print(f"desktop run took {result['seconds']:.0f} s; screenshots in {SHOTS}", file=sys.stderr)
