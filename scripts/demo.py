@@ -85,7 +85,7 @@ def qgis_outputs(run: Path, out: Path) -> tuple[Path, Path]:
         sic = next(n.layer() for n in group.findLayers() if n.layer().name().startswith("Conc"))
         project.setCrs(sic.crs())
         title, subtitle = sheet_title(read_record(run))
-        title = f"{title} (synthetic scene, demonstration weights)"
+        subtitle = f"Synthetic scene, demonstration weights · {subtitle}"
         layout = map_sheet(project, group, title, subtitle)
         png = export_png(layout, out / "demo-map.png")
         qgz = out / "demo.qgz"

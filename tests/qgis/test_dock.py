@@ -62,7 +62,8 @@ def test_a_run_adds_one_styled_group_and_shows_the_device(
         SIC.by_value(v).colour for v in (0, 3, 6, 8, 10)
     ]
     # The legend as analysts read it: the WMO classes, no "Band 1: …" line above them.
-    legend = QgsLayerTreeModel(root).layerLegendNodes(prediction.children()[0])
+    model_of_tree = QgsLayerTreeModel(root)  # owns the legend nodes: keep it while reading
+    legend = model_of_tree.layerLegendNodes(prediction.children()[0])
     assert [node.data(0) for node in legend] == [
         "Open water (< 1/10)",
         "Very open drift ice (1-3/10)",
