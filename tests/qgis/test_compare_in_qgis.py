@@ -54,10 +54,11 @@ def test_compare_algorithm_with_a_real_chart(processing, chart_area_run, real_da
     polygons = QgsVectorLayer(
         f"{folder / 'chart_agreement.gpkg'}|layername=chart_agreement", "agreement", "ogr"
     )
-    assert polygons.isValid() and polygons.featureCount() == 23
+    # Clipped to the compared cells: only the chart polygons over the scene, each compared.
+    assert polygons.isValid() and 0 < polygons.featureCount() < 23
     assert polygons.renderer().type() == "graduatedSymbol"
     cells = np.array([f["N_CELLS"] for f in polygons.getFeatures()])
-    assert cells.sum() > 100  # the chart really lies over the scene
+    assert cells.sum() > 100 and (cells > 0).all()  # the chart really lies over the scene
     report = (folder / "report.md").read_text()
     assert "201304100920_CapeFarewell_RIC.shp" in report and "Warning" not in report  # same day
     assert (folder / "confusion.png").exists()
