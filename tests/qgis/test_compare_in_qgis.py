@@ -7,6 +7,7 @@ import pytest
 import shapely
 from dock_helpers import choose, wait_for, wait_until
 from qgis.core import Qgis, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.PyQt.QtGui import QDesktopServices
 from rasterio.warp import transform_geom
 
 DMI_CHART = "ice_charts/dmi/201304100920_CapeFarewell_RIC.shp"
@@ -65,7 +66,7 @@ def test_compare_algorithm_with_a_real_chart(processing, chart_area_run, real_da
 
 
 def test_dock_compares_with_a_loaded_chart(
-    dock, chart_area_scene, random_bundle, real_data, tmp_path
+    dock, chart_area_scene, random_bundle, real_data, tmp_path, monkeypatch
 ):
     choose(dock, chart_area_scene, random_bundle, tmp_path / "out")
     dock.start_run()
@@ -91,6 +92,9 @@ def test_dock_compares_with_a_loaded_chart(
     assert "Concentration: predicted − chart [pp]" in names
     assert "combined" in dock.status.text() and "% of the scene" in dock.status.text()
     assert dock.report_button.isVisibleTo(dock)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    assert dock.open_report() and opened[0].toLocalFile().endswith("report.html")
     # Neither the styled copy nor the agreement polygons are offered as "the ice chart".
     excepted = dock.chart_layer.exceptedLayerList()
     assert styled in excepted and comparison.children()[0].layer() in excepted
