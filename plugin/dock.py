@@ -695,7 +695,7 @@ class SeaIceMapperDock(QDockWidget):
         except Exception as error:  # never let a layer problem take QGIS down
             self._report(f"The draft chart was written but could not be added: {error}", "critical")
             return
-        level = self._report_notices(task)
+        level = self._report_notices(task, quoted=True)
         r = task.result
         text = (
             f"Draft ice chart: {r['polygons']} polygons, the smallest {r['smallest_km2']:,.0f} "
@@ -751,7 +751,7 @@ class SeaIceMapperDock(QDockWidget):
             return
         self.last_comparison = task.result
         self.report_button.setVisible(bool(task.result.get("html") or task.result.get("report")))
-        self._report_notices(task)
+        self._report_notices(task, quoted=task.result.get("level", "success") != "success")
         r = task.result
         s = r["scores"]
         level = r.get("level", "success")
@@ -842,10 +842,13 @@ class SeaIceMapperDock(QDockWidget):
         return pdf
 
     # -- messages -------------------------------------------------------------------------------
-    def _report_notices(self, task: EngineTask) -> str:
-        """Each warning in the message bar at its level; returns the gravest level."""
+    def _report_notices(self, task: EngineTask, quoted: bool = False) -> str:
+        """Each warning in the message bar at its level; returns the gravest level.
+        ``quoted``: the gravest warning (of level warning or critical) is part of the step's
+        own message, so it is not pushed twice."""
         notices = task.outcome.notices()
-        for level, message in reversed(notices):  # the gravest ends on top of the bar
+        shown = notices[1:] if quoted and notices and notices[0][0] != "info" else notices
+        for level, message in reversed(shown):  # the gravest ends on top of the bar
             self._push(for_gui(message), level)
         return notices[0][0] if notices else "success"
 
