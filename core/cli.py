@@ -406,10 +406,12 @@ def _compare(args: argparse.Namespace, out: Output) -> int:
 
 def _style_chart(args: argparse.Namespace, out: Output) -> int:
     from .icechart.export import write_decoded_chart
+    from .icechart.qml import chart_styles
     from .icechart.sigrid import read_chart
 
     chart = read_chart(args.chart)
-    write_decoded_chart(chart, args.out, overwrite=args.overwrite)
+    # The same named styles as a draft chart (SIC default, SOD, FLOE, Outline).
+    write_decoded_chart(chart, args.out, overwrite=args.overwrite, styles=chart_styles())
     result = {"output": str(args.out), "polygons": len(chart), "summary": chart.summary()}
     out.result("style-chart", result, chart.summary())
     return EXIT_OK

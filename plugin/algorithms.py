@@ -8,12 +8,14 @@ engine (``python -m core --json ...``) as a separate process, as GDAL's and GRAS
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputFolder,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
@@ -24,7 +26,6 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterVectorLayer,
-    QgsVectorLayer,
 )
 
 from ..core.draft.params import DEFAULT_MIN_AREA_KM2, DraftParams
@@ -33,9 +34,50 @@ from ..core.icechart.classes import CHART_NAMES
 from ..core.output.contract import DRAFT_LAYER, read_record
 from ..core.predict.params import PredictParams
 from .engine import run_engine
+from .layers import STYLES, apply_style
 from .settings import DEVICES
 
-STYLES = Path(__file__).resolve().parent.parent / "resources" / "styles"
+# The stored style of a chart GeoPackage shown first for each "Colour by" choice.
+STORED_STYLE = {"SIC": "SIC (WMO)", "SOD": "SOD (WMO)", "FLOE": "FLOE"}
+
+
+class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
+    """Styles a layer Processing loads on completion (it loads them without their style):
+    a raster by its ``.qml`` sidecar, a chart GeoPackage by its stored styles, all of which
+    the layer's style menu then offers."""
+
+    # QGIS holds post-processors by raw pointer: keep each Python object alive (they are tiny).
+    _alive: ClassVar[list] = []
+
+    def __init__(self, qml: Path | None = None, stored: str | None = None) -> None:
+        super().__init__()
+        self.qml, self.stored = qml, stored
+        StyleOnLoad._alive.append(self)
+
+    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802 (QGIS API)
+        from .layers import offer_stored_styles
+
+        stored = hasattr(layer, "listStylesInDatabase")
+        if not (stored and offer_stored_styles(layer, self.stored)) and self.qml is not None:
+            apply_style(layer, self.qml)
+        layer.triggerRepaint()
+
+
+def _make_default(gpkg: Path, style: str) -> None:
+    """Make ``style`` the default of the styles stored in ``gpkg`` (the engine stores SIC
+    first). Plain SQLite: a QGIS layer's ``saveStyleToDatabase`` waits forever on the file's
+    lock in QGIS 3.22."""
+    import sqlite3
+
+    with sqlite3.connect(gpkg) as db:
+        db.execute("UPDATE layer_styles SET useAsDefault = (styleName = ?)", (style,))
+    db.close()
+
+
+def _load_styled(context, path: str, name: str, output: str, post: StyleOnLoad) -> None:
+    details = QgsProcessingContext.LayerDetails(name, context.project(), output)
+    details.setPostProcessor(post)
+    context.addLayerToLoadOnCompletion(path, details)
 
 
 class _Algorithm(QgsProcessingAlgorithm):
@@ -145,9 +187,14 @@ class PredictAlgorithm(_Algorithm):
         record = read_record(folder)
         for layer in record["layers"]:
             if layer["kind"] == "prediction":
-                title = f"{record['scene']} {layer['chart']}"
-                details = QgsProcessingContext.LayerDetails(title, context.project(), layer["key"])
-                context.addLayerToLoadOnCompletion(str(folder / layer["file"]), details)
+                style = folder / layer["style"] if layer.get("style") else None
+                _load_styled(
+                    context,
+                    str(folder / layer["file"]),
+                    f"{layer['title']} · {record['scene']}",
+                    layer["key"],
+                    StyleOnLoad(qml=style),
+                )
         return {
             self.OUTPUT_FOLDER: out,
             self.RUN_FOLDER: str(folder),
@@ -197,14 +244,15 @@ class StyleChartAlgorithm(_Algorithm):
         result = self._engine("style-chart", args, feedback)
         feedback.pushInfo(result["summary"])
         style = STYLES / f"sigrid_{chart_name.lower()}.qml"
-        styled = QgsVectorLayer(str(out), "styled", "ogr")
-        styled.loadNamedStyle(str(style))
-        styled.saveStyleToDatabase(f"{chart_name} classes", "WMO colours", True, "")
+        _make_default(out, STORED_STYLE[chart_name])  # the file opens in the chosen colours
         out.with_suffix(".qml").write_text(style.read_text(encoding="utf-8"), encoding="utf-8")
-        details = QgsProcessingContext.LayerDetails(
-            f"{layer.name()} ({chart_name})", context.project(), self.OUTPUT
+        _load_styled(
+            context,
+            f"{out}|layername=ice_chart",
+            f"Ice chart: {layer.name()}",
+            self.OUTPUT,
+            StyleOnLoad(qml=style, stored=STORED_STYLE[chart_name]),
         )
-        context.addLayerToLoadOnCompletion(str(out), details)
         return {self.OUTPUT: str(out)}
 
 
@@ -261,10 +309,13 @@ class DraftChartAlgorithm(_Algorithm):
         )
         result = self._engine("chart", chart_arguments(run, out, params), feedback)
         feedback.pushInfo(result["summary"])
-        details = QgsProcessingContext.LayerDetails(
-            f"{run.name} draft chart", context.project(), self.OUTPUT
+        _load_styled(
+            context,
+            f"{out}|layername={DRAFT_LAYER}",
+            f"Draft ice chart · {run.name}",
+            self.OUTPUT,
+            StyleOnLoad(qml=STYLES / "sigrid_sic.qml"),
         )
-        context.addLayerToLoadOnCompletion(f"{out}|layername={DRAFT_LAYER}", details)
         return {self.OUTPUT: str(out)}
 
 

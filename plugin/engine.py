@@ -58,11 +58,19 @@ class EngineOutcome:
     crashed: bool = False  # ended without saying why: a signal, out of memory, a bug
     returncode: int | None = None
     warnings: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)  # each warning's level: info|warning|critical
     log: str = ""  # the last lines the engine wrote on stderr
 
     @property
     def ok(self) -> bool:
         return self.result is not None
+
+    def notices(self) -> list[tuple[str, str]]:
+        """(level, message) of each warning, the gravest first."""
+        rank = {"critical": 0, "warning": 1, "info": 2}
+        pairs = list(zip(self.levels, self.warnings))
+        pairs += [("warning", w) for w in self.warnings[len(self.levels) :]]
+        return sorted(pairs, key=lambda pair: rank.get(pair[0], 1))
 
     def message(self) -> str:
         """One line for the message bar."""
@@ -317,6 +325,7 @@ class EngineRun:
             self.fraction = float(event.get("fraction", self.fraction))
         elif kind == "warning":
             outcome.warnings.append(str(event.get("message", "")))
+            outcome.levels.append(str(event.get("level", "warning")))
         elif kind == "result":
             outcome.result = event.get("result") or {}
         elif kind == "error":

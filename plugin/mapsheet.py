@@ -33,22 +33,22 @@ MM = QgsUnitTypes.LayoutUnit.LayoutMillimeters
 # Rows of (layer file stem, panel title); the first panel of a row is the radar image alone.
 PREDICTED = (
     ("sar_hh", "SAR HH [dB]"),
-    ("sic", "Predicted concentration [%]"),
+    ("sic", "Predicted concentration"),
     ("sod", "Predicted stage of development"),
     ("floe", "Predicted floe size"),
 )
 CHART = (
     ("sar_hv", "SAR HV [dB]"),
-    ("chart_sic", "Ice chart concentration [%]"),
+    ("chart_sic", "Ice chart concentration"),
     ("chart_sod", "Ice chart stage of development"),
     ("chart_floe", "Ice chart floe size"),
 )
 PAGE_WIDTH_MM = 297.0  # A4 landscape width; the height follows the rows
 MARGIN_MM = 8.0
 GAP_MM = 4.0
-TITLE_MM = 14.0  # title band, then per row a panel title band
+TITLE_MM = 20.0  # title and subtitle band, then per row a panel title band
 PANEL_TITLE_MM = 7.0
-LEGEND_MM = 62.0  # the 11 SIC classes at 7 pt
+LEGEND_MM = 45.0  # the longest legend (FLOE, 7 classes) at 7 pt
 
 
 class MapSheetError(RuntimeError):
@@ -97,7 +97,29 @@ def _legend(layout: QgsPrintLayout, layer: QgsMapLayer, x: float, y: float) -> N
     legend.attemptMove(QgsLayoutPoint(x, y, MM))
 
 
-def map_sheet(project: QgsProject, group: QgsLayerTreeGroup, title: str) -> QgsPrintLayout:
+SERVICES = {"cis": "Canadian Ice Service", "dmi": "Danish Meteorological Institute"}
+
+
+def sheet_title(record: dict) -> tuple[str, str]:
+    """(title, subtitle) of a run's sheet: scene and date; ice service, model, device."""
+    when = str(record.get("scene_time", ""))[:16].replace("T", " ")
+    service = SERVICES.get(str(record.get("ice_service", "")).lower(), record.get("ice_service"))
+    model = record.get("model", {})
+    title = f"Sea ice chart {record['scene']}" + (f" — {when} UTC" if when else "")
+    parts = [
+        f"Scene's ice chart: {service}" if service else "",
+        f"model {str(model.get('sha256', ''))[:8]}",
+        str(model.get("summary", "")).split(";")[1].strip()
+        if ";" in str(model.get("summary"))
+        else "",
+        f"Sea Ice Mapper {record.get('version', '')}".strip(),
+    ]
+    return title, " · ".join(part for part in parts if part)
+
+
+def map_sheet(
+    project: QgsProject, group: QgsLayerTreeGroup, title: str, subtitle: str = ""
+) -> QgsPrintLayout:
     """A print layout of the run in ``group``, added to ``project``'s layout manager.
 
     One row of predictions and, when the scene carries its ice chart, one row of the chart
@@ -121,6 +143,8 @@ def map_sheet(project: QgsProject, group: QgsLayerTreeGroup, title: str) -> QgsP
     page = layout.pageCollection().page(0)
     page.setPageSize(QgsLayoutSize(PAGE_WIDTH_MM, height, MM))
     _label(layout, title, MARGIN_MM, MARGIN_MM, PAGE_WIDTH_MM - 2 * MARGIN_MM, 14)
+    if subtitle:
+        _label(layout, subtitle, MARGIN_MM, MARGIN_MM + 9, PAGE_WIDTH_MM - 2 * MARGIN_MM, 8)
     extent, crs = layers["sic"].extent(), layers["sic"].crs()
     for row_index, row in enumerate(rows):
         top = MARGIN_MM + TITLE_MM + row_index * row_height
@@ -146,6 +170,14 @@ def map_sheet(project: QgsProject, group: QgsLayerTreeGroup, title: str) -> QgsP
         _legend(layout, layers[stem], MARGIN_MM + index * (width + GAP_MM), legend_top)
     project.layoutManager().addLayout(layout)
     return layout
+
+
+def export_pdf(layout: QgsPrintLayout, path: Path) -> Path:
+    settings = QgsLayoutExporter.PdfExportSettings()
+    result = QgsLayoutExporter(layout).exportToPdf(str(path), settings)
+    if result != QgsLayoutExporter.ExportResult.Success:
+        raise MapSheetError(f"QGIS could not export the map sheet to {path} (code {result}).")
+    return path
 
 
 def export_png(layout: QgsPrintLayout, path: Path, dpi: int = 150) -> Path:

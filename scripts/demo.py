@@ -12,7 +12,6 @@ As in the plugin, the engine's work (scene, prediction, scores) runs in the engi
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import subprocess  # nosec B404: this script in the engine's Python, argument list, no shell
@@ -55,19 +54,33 @@ def predict(scene: Path, runs: Path, loaded) -> Path:
     return result.folder
 
 
+def _plugin_package():
+    """The plugin's modules imported as QGIS imports them: inside the repository's package
+    (they reach the engine's plain modules by relative imports)."""
+    import importlib.util
+
+    name = "sea_ice_mapper"
+    spec = importlib.util.spec_from_file_location(
+        name, REPO / "__init__.py", submodule_search_locations=[str(REPO)]
+    )
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    spec.loader.exec_module(package)
+    importlib.import_module(f"{name}.plugin.layers")
+    importlib.import_module(f"{name}.plugin.mapsheet")
+    return package.plugin
+
+
 def qgis_outputs(run: Path, out: Path) -> tuple[Path, Path]:
     """The project file and the PNG map sheet, both made by QGIS itself."""
     from qgis.core import QgsApplication, QgsProject
 
-    # The plugin as QGIS imports it: the repository as the package sea_ice_mapper.
-    plugins = out / "plugins"
-    plugins.mkdir(parents=True, exist_ok=True)
-    if not (plugins / "sea_ice_mapper").exists():
-        (plugins / "sea_ice_mapper").symlink_to(REPO, target_is_directory=True)
-    sys.path.insert(0, str(plugins))
-    add_run_layers = importlib.import_module("sea_ice_mapper.plugin.layers").add_run_layers
-    mapsheet = importlib.import_module("sea_ice_mapper.plugin.mapsheet")
-    export_png, map_sheet = mapsheet.export_png, mapsheet.map_sheet
+    from core.output.contract import read_record
+
+    plugin = _plugin_package()
+    add_run_layers = plugin.layers.add_run_layers
+    export_png, map_sheet = plugin.mapsheet.export_png, plugin.mapsheet.map_sheet
+    sheet_title = plugin.mapsheet.sheet_title
 
     app = QgsApplication([], False)
     app.initQgis()
@@ -75,10 +88,11 @@ def qgis_outputs(run: Path, out: Path) -> tuple[Path, Path]:
         project = QgsProject.instance()
         project.clear()
         group = add_run_layers(run, project)
-        sic = group.findLayers()[0].layer()
+        sic = next(n.layer() for n in group.findLayers() if n.layer().name().startswith("Conc"))
         project.setCrs(sic.crs())
-        title = f"Sea Ice Mapper demo: synthetic scene {run.name} (demonstration weights)"
-        layout = map_sheet(project, group, title)
+        title, subtitle = sheet_title(read_record(run))
+        subtitle = f"Synthetic scene, demonstration weights · {subtitle}"
+        layout = map_sheet(project, group, title, subtitle)
         png = export_png(layout, out / "demo-map.png")
         qgz = out / "demo.qgz"
         if not project.write(str(qgz)):

@@ -23,7 +23,7 @@ torch or rasterio into QGIS.
         kind     str       prediction | confidence | reference | sar
         chart    str|null  SIC | SOD | FLOE (null for SAR)
         style    str|null  QGIS style sidecar (.qml) inside the folder
-        title    str       short human title, e.g. "SIC predicted [%]"
+        title    str       short human title, e.g. "Concentration [%]"
         visible  bool      shown when first added
     seconds         object   stage -> seconds
 """
@@ -44,10 +44,20 @@ CHART_NAMES = ("SIC", "SOD", "FLOE")
 SAR_KEYS = ("sar_hh", "sar_hv")
 KINDS = ("prediction", "confidence", "reference", "sar")
 
+# Layer titles lead with what the layer shows, short enough for the default panel width; the
+# scene and the model are in the group's name, the kind in the subgroup's.
+_CHART_WORDS = {"SIC": "Concentration", "SOD": "Stage of development", "FLOE": "Floe size"}
 _TITLES = {
-    "prediction": "{chart} predicted",
-    "confidence": "{chart} confidence [%]",
-    "reference": "{chart} ice chart",
+    "prediction": "{words}",
+    "confidence": "{short} confidence [%]",
+    "reference": "Ice chart: {lower}",
+}
+# The subgroup of each kind inside a run's group, in the order the group shows them.
+SUBGROUPS = {
+    "prediction": "Prediction",
+    "confidence": "Confidence",
+    "reference": "Scene's ice chart",
+    "sar": "SAR",
 }
 
 
@@ -84,7 +94,12 @@ def _describe(key: str) -> tuple[str, str | None, str]:
     for chart in CHART_NAMES:
         for kind in ("prediction", "confidence", "reference"):
             if layer_key(kind, chart) == key:
-                title = _TITLES[kind].format(chart=chart)
+                words = _CHART_WORDS[chart]
+                title = _TITLES[kind].format(
+                    words=words,
+                    short="Stage" if chart == "SOD" else words,
+                    lower=words[0].lower() + words[1:],
+                )
                 if chart == "SIC" and kind != "confidence":
                     title += " [%]"
                 return kind, chart, title
@@ -184,7 +199,7 @@ def find_run(out_dir: str | Path, scene_file: str) -> Path | None:
 
 def group_name(record: dict[str, Any]) -> str:
     """The layer-tree group of a run: its scene and the first digits of its weights' hash."""
-    return f"{record['scene']} ({record['model']['sha256'][:8]})"
+    return f"{record['scene']} · model {record['model']['sha256'][:8]}"
 
 
 # A comparison folder (``compare_<chart>`` in the run folder): its rasters and their titles.
@@ -192,8 +207,8 @@ COMPARE_RECORD = "compare.json"
 COMPARE_REPORT = "report.md"
 COMPARE_POLYGONS = "chart_agreement.gpkg"
 COMPARE_TITLES = {
-    "chart_agreement.gpkg": "Chart polygon agreement [%]",
-    "sic_difference.tif": "SIC predicted − chart [pp]",
-    "sod_agreement.tif": "SOD agreement",
-    "floe_agreement.tif": "FLOE agreement",
+    "chart_agreement.gpkg": "Agreement by chart polygon [%]",
+    "sic_difference.tif": "Concentration: predicted − chart [pp]",
+    "sod_agreement.tif": "Stage of development: agreement",
+    "floe_agreement.tif": "Floe size: agreement",
 }

@@ -39,7 +39,7 @@ def test_dock_runs_everything_through_the_engine(qgis_baseline, dock):
     assert dock.last_task.result is not None, dock.status.text()
     dock.start_draft()
     assert wait_until(lambda: dock.follow_up is None, 120)
-    assert "Draft chart added" in dock.status.text(), dock.status.text()
+    assert "Draft ice chart:" in dock.status.text(), dock.status.text()
     dock.start_compare()
     assert wait_until(lambda: dock.follow_up is None, 120)
     assert "combined" in dock.status.text(), dock.status.text()

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from dock_helpers import choose, wait_for, wait_until
 from engine_calls import engine_eval, predict, synth_scene
-from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import Qgis, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.PyQt.QtGui import QDesktopServices
 
 DMI_CHART = "ice_charts/dmi/201304100920_CapeFarewell_RIC.shp"
 
@@ -59,7 +60,7 @@ def test_compare_algorithm_with_a_real_chart(processing, chart_area_run, real_da
     assert polygons.isValid() and polygons.featureCount() >= 1
     assert polygons.renderer().type() == "graduatedSymbol"
     cells = np.array([f["N_CELLS"] for f in polygons.getFeatures()])
-    assert cells.sum() > 100  # the chart really lies over the scene
+    assert cells.sum() > 100 and (cells > 0).all()  # the chart really lies over the scene
     report = (folder / "report.md").read_text()
     # The chart's polygons that hold compared cells, each of them, together every compared cell.
     compared = int(re.search(r"Cells compared: (\d+)", report).group(1))
@@ -69,7 +70,7 @@ def test_compare_algorithm_with_a_real_chart(processing, chart_area_run, real_da
 
 
 def test_dock_compares_with_a_loaded_chart(
-    dock, chart_area_scene, random_bundle, real_data, tmp_path
+    dock, chart_area_scene, random_bundle, real_data, tmp_path, monkeypatch
 ):
     choose(dock, chart_area_scene, random_bundle, tmp_path / "out")
     dock.start_run()
@@ -80,10 +81,55 @@ def test_dock_compares_with_a_loaded_chart(
     task = dock.start_compare()
     assert wait_until(lambda: dock.follow_up is None, 90)
     assert task.result is not None, task.error
+    assert wait_until(lambda: dock.follow_up is None, 60)  # then the chart is styled
     root = QgsProject.instance().layerTreeRoot()
     scene_group = next(g for g in root.children() if g.name().startswith("2013"))
-    comparison = scene_group.children()[0]
-    assert comparison.name() == "Comparison: 201304100920_CapeFarewell_RIC"
+    names = [node.name() for node in scene_group.children()]
+    assert names[0] == "Ice chart: DMI chart", names
+    styled = scene_group.children()[0].layer()
+    assert styled.renderer().type() == "RuleRenderer" and styled.labelsEnabled()
+    assert "SOD (WMO)" in styled.styleManager().styles()
+    assert not root.findLayer(chart.id()).itemVisibilityChecked()  # the raw one hidden
+    comparison = scene_group.findGroup("Comparison: 2013-04-10 CapeFarewell")
     names = [node.name() for node in comparison.children()]
-    assert names[0] == "Chart polygon agreement [%]" and "SIC predicted − chart [pp]" in names
-    assert "combined" in dock.status.text()
+    assert names[0] == "Agreement by chart polygon [%]"
+    assert "Concentration: predicted − chart [pp]" in names
+    assert "combined" in dock.status.text() and "% of the scene" in dock.status.text()
+    assert dock.report_button.isVisibleTo(dock)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    assert dock.open_report() and opened[0].toLocalFile().endswith("report.html")
+    # Neither the styled copy nor the agreement polygons are offered as "the ice chart".
+    excepted = dock.chart_layer.exceptedLayerList()
+    assert styled in excepted and comparison.children()[0].layer() in excepted
+    assert chart not in excepted
+
+
+def test_dock_shows_a_date_mismatch_at_its_level(
+    dock, chart_area_scene, random_bundle, real_data, tmp_path, qgis_iface
+):
+    """A chart 103 days from the scene: a critical warning in the panel and the message bar,
+    never a green success."""
+    import shutil
+
+    source = real_data / DMI_CHART
+    late = tmp_path / "charts"
+    late.mkdir()
+    for part in source.parent.glob(source.stem + ".*"):
+        shutil.copy(part, late / part.name.replace("201304100920", "201307220920"))
+    choose(dock, chart_area_scene, random_bundle, tmp_path / "out")
+    dock.start_run()
+    wait_for(dock)
+    chart = QgsVectorLayer(str(late / "201307220920_CapeFarewell_RIC.shp"), "Late chart", "ogr")
+    QgsProject.instance().addMapLayer(chart)
+    dock.chart_layer.setLayer(chart)
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    task = dock.start_compare()
+    assert wait_until(lambda: dock.follow_up is None and task.result is not None, 90)
+    assert wait_until(lambda: dock.follow_up is None, 60)
+    assert task.result is not None and task.result["level"] == "critical"
+    assert dock.last_level == "critical" and "b00020" in dock.status.styleSheet()
+    assert "103.0 days apart" in dock.status.text(), dock.status.text()
+    assert any("103.0 days apart" in text for text in bar.get_messages(Qgis.MessageLevel.Critical))
+    assert bar.get_messages(Qgis.MessageLevel.Success) == []

@@ -1,11 +1,11 @@
 """The dock in a real QGIS: the engine's run adds styled layers; cancel and errors behave."""
 
 import sys
-from pathlib import Path
 
 from dock_helpers import choose, wait_for, wait_for_check, wait_until
 from gdal_io import read_band
 from qgis.core import (
+    QgsLayerTreeModel,
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsProject,
@@ -32,18 +32,53 @@ def test_a_run_adds_one_styled_group_and_shows_the_device(
     assert dock.ran_on.text() == "Ran on: CPU (cpu, float32)"
     root = QgsProject.instance().layerTreeRoot()
     [group] = root.children()
-    names = [node.name() for node in group.children()]
-    scene = medium_scene.name[:19]
-    assert names[0] == f"{scene} SIC predicted [%]" and names[-1] == f"{scene} SAR HV [dB]"
-    assert f"{scene} SOD ice chart" in names
-    sic = group.children()[0].layer()
+    scene, model = medium_scene.name[:19], dock.model_hash
+    assert group.name() == f"{scene} · model {model}" and len(model) == 8
+    # Subgroups by kind; short layer names that lead with what they show.
+    assert [node.name() for node in group.children()] == [
+        "Prediction",
+        "Confidence",
+        "Scene's ice chart",
+        "SAR",
+    ]
+    prediction, confidence, chart, sar = group.children()
+    assert [n.name() for n in prediction.children()] == [
+        "Concentration [%]",
+        "Stage of development",
+        "Floe size",
+    ]
+    assert [n.name() for n in confidence.children()] == [
+        "Concentration confidence [%]",
+        "Stage confidence [%]",
+        "Floe size confidence [%]",
+    ]
+    assert "Ice chart: stage of development" in [n.name() for n in chart.children()]
+    assert [n.name() for n in sar.children()] == ["SAR HH [dB]", "SAR HV [dB]"]
+    assert max(len(node.name()) for node in group.findLayers()) <= 31  # default panel width
+    sic = prediction.children()[0].layer()
     assert isinstance(sic.renderer(), QgsSingleBandPseudoColorRenderer)  # WMO classes
     items = sic.renderer().shader().rasterShaderFunction().colorRampItemList()
     assert [i.color.getRgb()[:3] for i in items] == [
         SIC.by_value(v).colour for v in (0, 3, 6, 8, 10)
     ]
-    assert not group.findLayer(group.children()[3].layer()).isVisible()  # confidences off
-    assert Path(sic.source()).parent.parent == tmp_path / "out"  # persistent, chosen folder
+    # The legend as analysts read it: the WMO classes, no "Band 1: …" line above them.
+    model_of_tree = QgsLayerTreeModel(root)  # owns the legend nodes: keep it while reading
+    legend = model_of_tree.layerLegendNodes(prediction.children()[0])
+    assert [node.data(0) for node in legend] == [
+        "Open water (< 1/10)",
+        "Very open drift ice (1-3/10)",
+        "Open drift ice (4-6/10)",
+        "Close drift ice (7-8/10)",
+        "Very close drift ice (9-10/10)",
+    ]
+    assert not confidence.itemVisibilityChecked()  # confidences off
+    assert not group.findLayer(confidence.children()[0].layer()).isVisible()
+    assert sic.source().startswith(str(tmp_path / "out" / f"model_{model}" / scene))
+    # The status says what happened and what comes next; the folder is shown.
+    assert dock.status.text().startswith("Done in") and "Layers panel" in dock.status.text()
+    assert dock.next_step.text().startswith("Next:")
+    shown = dock.folder_label.text().replace("\u200b", "")  # paths may break after a "/"
+    assert str(tmp_path / "out" / f"model_{model}" / scene) in shown
     assert dock.settings.recent_scenes[0] == str(medium_scene)
 
 
@@ -53,7 +88,8 @@ def test_rendered_map_shows_wmo_colours_where_the_chart_says(
     choose(dock, medium_scene, random_bundle, tmp_path / "out")
     dock.start_run()
     wait_for(dock)
-    sic_layer = QgsProject.instance().layerTreeRoot().children()[0].children()[0].layer()
+    sic_layer = QgsProject.instance().layerTreeRoot().children()[0].children()[0].children()[0]
+    sic_layer = sic_layer.layer()
     settings = QgsMapSettings()
     settings.setLayers([sic_layer])
     settings.setDestinationCrs(sic_layer.crs())
@@ -99,11 +135,25 @@ def test_a_bad_scene_is_shown_inline_and_not_run(dock, random_bundle, tmp_path):
     broken.write_bytes(b"nonsense")
     choose(dock, broken, random_bundle, tmp_path / "out")
     assert "is not a netCDF file" in dock.scene_info.text()
+    assert "b'" not in dock.scene_info.text()  # no byte repr in the panel
+    assert not dock.run_button.isEnabled()  # Run waits for a valid scene
     assert dock.start_run() is None
     assert "Fix the scene" in dock.status.text()
     dock.scene_widget.setFilePath(str(tmp_path / "missing_prep.nc"))
     wait_for_check(dock)
     assert "does not exist" in dock.scene_info.text()
+
+
+def test_status_is_never_stale(dock, medium_scene, random_bundle, tmp_path):
+    assert dock.status.text() == "Pick a scene." and not dock.run_button.isEnabled()
+    choose(dock, medium_scene, random_bundle, tmp_path / "out")
+    assert dock.status.text() == "Ready: press Run." and dock.run_button.isEnabled()
+    hint = dock.output_hint.text().replace("\u200b", "")
+    assert hint.startswith(f"Runs go to {tmp_path / 'out'}")
+    # The bundled weights carry their caveat, visible on its own line.
+    dock.weights_widget.setFilePath("")
+    assert dock.caveat.isVisibleTo(dock) and "Demonstration weights" in dock.caveat.text()
+    assert "not fit for charting real scenes" in dock.caveat.text()
 
 
 def test_the_picker_passes_sentinel1_products_to_the_engine(dock, tmp_path):
@@ -118,7 +168,7 @@ def test_the_picker_passes_sentinel1_products_to_the_engine(dock, tmp_path):
         assert dock.scene_info.text() and dock.scene_info.text() != "Checking the scene…"
 
 
-def test_a_repeated_run_is_reused_and_a_different_one_needs_overwrite(
+def test_a_repeated_run_is_reused_and_a_different_one_offers_open_or_overwrite(
     dock, medium_scene, random_bundle, tmp_path
 ):
     choose(dock, medium_scene, random_bundle, tmp_path / "out")
@@ -131,8 +181,36 @@ def test_a_repeated_run_is_reused_and_a_different_one_needs_overwrite(
     dock.sar.setChecked(False)  # a different run into the same folder
     dock.start_run()
     wait_for(dock)
-    assert "already exists" in dock.status.text() and "Overwrite" in dock.status.text()
+    text = dock.status.text()
+    assert "already run with these weights" in text and "--overwrite" not in text
+    assert dock.open_existing_button.isVisibleTo(dock)
+    assert dock.overwrite_button.isVisibleTo(dock)
     assert dock.last_task.details is None  # a user error, not a plugin bug
+    dock.open_existing()  # the earlier run, as it is
+    assert dock.last_run is not None and "Opened the earlier run" in dock.status.text()
+    dock.sar.setChecked(False)
+    dock.start_run()
+    wait_for(dock)
+    assert dock.overwrite_button.isVisibleTo(dock)
+    assert dock.overwrite_existing() is not None  # once, without ticking Overwrite
+    wait_for(dock)
+    assert dock.status.text().startswith("Done in"), dock.status.text()
+    assert not dock.overwrite.isChecked()
+    [group] = QgsProject.instance().layerTreeRoot().children()
+    assert "SAR" not in [node.name() for node in group.children()]
+
+
+def test_two_models_of_one_scene_run_into_two_folders(dock, medium_scene, random_bundle, tmp_path):
+    choose(dock, medium_scene, random_bundle, tmp_path / "out")
+    dock.start_run()
+    wait_for(dock)
+    first = dock.last_run
+    dock.weights_widget.setFilePath("")  # the bundled weights
+    dock.start_run()
+    wait_for(dock)
+    assert dock.last_run != first and dock.last_run.name == first.name, dock.status.text()
+    assert first.parent.parent == dock.last_run.parent.parent == tmp_path / "out"
+    assert len(QgsProject.instance().layerTreeRoot().children()) == 2  # one group per model
 
 
 def test_settings_survive_a_new_dock(dock, medium_scene, random_bundle, tmp_path):
@@ -169,4 +247,7 @@ def test_without_an_engine_the_dock_says_how_to_set_it_up(dock, monkeypatch, med
     assert "Set up engine" in dock.scene_info.text() and dock.start_run() is None
     monkeypatch.setenv(ENGINE_PYTHON_ENV, sys.executable)
     dock.engine_changed()
-    assert dock.run_button.isEnabled() and dock.engine_info.text() == f"Engine: {sys.executable}"
+    assert dock.engine_info.text().replace("\u200b", "") == f"Engine: {sys.executable}"
+    assert not dock.run_button.isEnabled()  # until the engine has checked the scene
+    wait_for_check(dock)
+    assert dock.run_button.isEnabled() and dock.status.text() == "Ready: press Run."

@@ -66,6 +66,27 @@ def test_draft_algorithm_writes_a_styled_editable_layer(processing, bundled_run,
     assert near, "none of the WMO fills was rendered"
 
 
+def test_toolbox_adds_the_draft_styled_at_chart_scale(processing, bundled_run, tmp_path):
+    """The draft at its defaults (100 km², 2 km) as the toolbox adds it: tens of polygons at
+    most, none below the minimum area, in WMO colours with egg codes and every stored style."""
+    processing.runAndLoadResults(
+        "seaicemapper:draftchart", {"INPUT": str(bundled_run), "OUTPUT": str(tmp_path / "d.gpkg")}
+    )
+    [layer] = QgsProject.instance().mapLayersByName(f"Draft ice chart · {bundled_run.name}")
+    assert layer.renderer().type() == "RuleRenderer" and layer.labelsEnabled()
+    areas = [f["AREA_KM2"] for f in layer.getFeatures()]
+    ice = [f["AREA_KM2"] for f in layer.getFeatures() if f["POLY_TYPE"] == "I"]
+    print(f"draft at defaults: {len(areas)} polygons, smallest {min(areas):.0f} km²")
+    assert 2 <= len(areas) <= 60 and ice
+    assert min(areas) >= 100.0 - 1e-6
+    assert set(layer.styleManager().styles()) == {
+        "SIC (WMO)",
+        "SOD (WMO)",
+        "FLOE",
+        "Outline (editing over SAR)",
+    }
+
+
 def test_dock_drafts_the_last_run_into_its_group(dock, medium_scene, random_bundle, tmp_path):
     assert not dock.draft_button.isEnabled()  # nothing to draft from yet
     choose(dock, medium_scene, random_bundle, tmp_path / "out")
@@ -77,9 +98,17 @@ def test_dock_drafts_the_last_run_into_its_group(dock, medium_scene, random_bund
     assert task.result is not None, task.error
     [group] = QgsProject.instance().layerTreeRoot().children()
     top = group.children()[0].layer()
-    assert top.name().endswith("draft chart") and isinstance(top, QgsVectorLayer)
+    assert top.name() == "Draft ice chart" and isinstance(top, QgsVectorLayer)
     assert top.renderer().type() == "RuleRenderer"
+    assert "Outline (editing over SAR)" in top.styleManager().styles()
     assert (dock.last_run / "draft_chart.gpkg").exists()
+    # The message speaks to the analyst: how many polygons, the smallest area; the defaults.
+    assert task.result["summary"] and dock.min_area.value() == 100.0
+    assert dock.smoothing.value() == 2000.0
+    assert f"{task.result['polygons']} polygons, the smallest" in dock.status.text()
+    assert "Read back" not in dock.status.text()
+    # The plugin's own layers are not offered as "the ice chart".
+    assert top in dock.chart_layer.exceptedLayerList()
     dock.start_draft()  # a second draft without Overwrite is refused, the first kept
     assert wait_until(lambda: dock.follow_up is None, 60)
     assert "already exists" in dock.status.text()

@@ -40,7 +40,8 @@ def test_qgis_with_the_plugin_never_imports_the_engines_packages(tmp_path):
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "1 passed" in done.stdout
-    assert (tmp_path / "out" / "20190315T101500_cis" / "draft_chart.gpkg").exists()
+    [run] = (tmp_path / "out").glob("model_*/20190315T101500_cis")  # one folder per model
+    assert (run / "draft_chart.gpkg").exists()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is a POSIX signal")
@@ -63,10 +64,16 @@ def test_a_killed_engine_is_reported_with_its_log_and_leaves_nothing_half_writte
     assert f"-m core --json predict {medium_scene}" in details
     # QGIS is alive and usable: the dock runs again, and the killed run left no final folder.
     assert QgsApplication.instance() is not None and dock.run_button.isEnabled()
-    assert not (out / medium_scene.name[:19]).exists()
+    assert not list(out.glob(f"model_*/{medium_scene.name[:19]}"))
     # Only a hidden staging folder (.NAME.part-*/NAME/...) may hold the killed run's files.
-    assert not [p for p in out.rglob("*.tif") if not p.relative_to(out).parts[0].startswith(".")]
+    published = [
+        p
+        for p in out.rglob("*.tif")
+        if not any(part.startswith(".") for part in p.relative_to(out).parts)
+    ]
+    assert not published
     assert QgsProject.instance().layerTreeRoot().children() == []
     dock.start_run()
     wait_for(dock)
-    assert dock.last_task.result is not None and (out / medium_scene.name[:19]).is_dir()
+    assert dock.last_task.result is not None
+    assert dock.last_run == out / f"model_{dock.model_hash}" / medium_scene.name[:19]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ENGINE_PYTHON, ENGINE_PYTHON_ENV
 from gdal_io import read_band
-from qgis.core import QgsVectorLayer
+from qgis.core import QgsProject, QgsSingleBandPseudoColorRenderer, QgsVectorLayer
 
 from core.icechart.classes import CHARTS
 
@@ -35,6 +35,30 @@ def test_predict_algorithm(processing, medium_scene, random_bundle, tmp_path):
     record = json.loads((folder / "run.json").read_text())
     keys = {layer["key"] for layer in record["layers"]}
     assert keys >= {"sic", "sod", "floe", "chart_sic"} and "sar_hh" not in keys
+
+
+def test_toolbox_adds_styled_predictions(processing, medium_scene, random_bundle, tmp_path):
+    """What the toolbox adds to the project (runAndLoadResults): the WMO classes, not QGIS's
+    default grey or a 256-entry black palette."""
+    processing.runAndLoadResults(
+        "seaicemapper:predict",
+        {
+            "INPUT": str(medium_scene),
+            "WEIGHTS": str(random_bundle),
+            "DEVICE": 2,
+            "SAR": False,
+            "OUTPUT_FOLDER": str(tmp_path / "out"),
+        },
+    )
+    scene = medium_scene.name[:19]
+    [sic] = QgsProject.instance().mapLayersByName(f"Concentration [%] · {scene}")
+    assert isinstance(sic.renderer(), QgsSingleBandPseudoColorRenderer)
+    items = sic.renderer().shader().rasterShaderFunction().colorRampItemList()
+    assert [i.color.getRgb()[:3] for i in items][-1] == CHARTS["SIC"].by_value(10).colour
+    [sod] = QgsProject.instance().mapLayersByName(f"Stage of development · {scene}")
+    assert sod.renderer().type() == "paletted"
+    classes = sod.renderer().classes()
+    assert len(classes) < 10 and classes[0].color.getRgb()[:3] != (0, 0, 0)
 
 
 def test_predict_algorithm_reports_bad_input(processing, random_bundle, tmp_path):
@@ -66,6 +90,24 @@ def test_style_chart_algorithm(processing, real_data, tmp_path):
     assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "SOD_CLASS"
     colours = {int(c.value()): c.symbol().color().getRgb()[:3] for c in renderer.categories()}
     assert colours[3] == CHARTS["SOD"].by_value(3).colour
+
+
+def test_toolbox_adds_the_styled_chart_with_its_styles(processing, real_data, tmp_path):
+    chart = QgsVectorLayer(str(real_data / DMI_CHART), "DMI chart", "ogr")
+    QgsProject.instance().addMapLayer(chart)
+    processing.runAndLoadResults(
+        "seaicemapper:stylechart",
+        {"INPUT": chart, "CHART": 1, "OUTPUT": str(tmp_path / "styled.gpkg")},
+    )
+    [layer] = QgsProject.instance().mapLayersByName("Ice chart: DMI chart")
+    renderer = layer.renderer()  # not a single red fill
+    assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "SOD_CLASS"
+    assert layer.labelsEnabled()  # egg codes
+    styles = layer.styleManager().styles()
+    assert set(styles) == {"SIC (WMO)", "SOD (WMO)", "FLOE", "Outline (editing over SAR)"}
+    assert layer.styleManager().currentStyle() == "SOD (WMO)"
+    layer.styleManager().setCurrentStyle("SIC (WMO)")
+    assert layer.renderer().type() == "RuleRenderer"
 
 
 @pytest.fixture()

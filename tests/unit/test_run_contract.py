@@ -36,14 +36,14 @@ def test_layers_come_in_drawing_order_with_titles_kinds_and_styles(tmp_path):
         "kind": "prediction",
         "chart": "SIC",
         "style": "sic.qml",
-        "title": "SIC predicted [%]",
+        "title": "Concentration [%]",
         "visible": True,
     }
     assert (
-        by_key["chart_sod"]["title"] == "SOD ice chart"
+        by_key["chart_sod"]["title"] == "Ice chart: stage of development"
         and by_key["chart_sod"]["kind"] == "reference"
     )
-    assert by_key["sod_confidence"]["title"] == "SOD confidence [%]"
+    assert by_key["sod_confidence"]["title"] == "Stage confidence [%]"
     assert by_key["sar_hv"]["style"] is None and by_key["sar_hv"]["chart"] is None
     assert [k for k, layer in by_key.items() if layer["visible"]] == ["sic", "sar_hh"]
 
@@ -55,7 +55,7 @@ def test_a_format_1_record_still_reads():
         "sic",
         "prediction",
         "sic.qml",
-        "SIC predicted [%]",
+        "Concentration [%]",
     )
     assert second.kind == "sar"
 
