@@ -156,3 +156,72 @@ def test_processing_predicts_a_safe_zip(processing, safe_zip, tmp_path):
     sic = QgsRasterLayer(str(folder / "sic.tif"), "sic")
     assert sic.isValid()
     assert_placed_on(sic, safe_zip["border"])
+
+
+BUILD_FULL = """
+import json, sys, time, warnings
+from pathlib import Path
+from core.synthetic.safe import build_safe
+warnings.simplefilter("ignore")
+started = time.monotonic()
+product = build_safe(Path(sys.argv[1]), Path(sys.argv[2]), make_zip=True)
+print(json.dumps({"zip": str(product.zip_path), "shape": list(product.shape),
+                  "seconds": time.monotonic() - started}))
+"""
+TARGET_S = 25.0  # issue #16: SAFE zip → all layers in QGIS, on the project's 2-core machine
+
+
+@pytest.mark.slow
+def test_a_full_size_safe_zip_reaches_qgis_layers_in_time(dock, tmp_path):
+    """Benchmark-as-test: a full-size product (10708 × 10487 DN per polarisation) from picking
+    its .zip in the dock to all its layers in the project; JSON in build/bench/safe_qgis.json."""
+    import os
+    import platform
+    import time
+
+    from qgis.core import Qgis
+
+    from repo_paths import REPO_ROOT
+
+    built = engine_eval(BUILD_FULL, PRODUCTS[0], tmp_path / "product")
+    assert built["shape"] == [10708, 10487]
+    product = built["zip"]
+    dock.output_widget.setFilePath(str(tmp_path / "out"))
+    dock.device.setCurrentIndex(dock.device.findData("cpu"))
+    load_before = os.getloadavg()
+    started = time.monotonic()
+    dock.scene_widget.setFilePath(product)
+    wait_for_check(dock, 120)
+    checked = time.monotonic()
+    assert dock.start_run() is not None, dock.scene_info.text()
+    wait_for(dock, 300)
+    done = time.monotonic()
+    assert dock.last_task.result is not None, dock.status.text()
+    [group] = QgsProject.instance().layerTreeRoot().children()
+    layers = [node.layer() for node in group.children()]
+    assert len(layers) >= 8 and all(layer.isValid() for layer in layers)
+    record = json.loads((dock.last_run / "run.json").read_text(encoding="utf-8"))
+    figures = {
+        "benchmark": "safe_zip_to_qgis_layers",
+        "product_40m": built["shape"],
+        "zip_mib": round(Path(product).stat().st_size / 2**20, 1),
+        "build_seconds": round(built["seconds"], 1),
+        "check_seconds": round(checked - started, 2),
+        "run_to_layers_seconds": round(done - checked, 2),
+        "pick_to_layers_seconds": round(done - started, 2),
+        "target_seconds": TARGET_S,
+        "engine_stages": record["seconds"],
+        "weights": Path(record["model"]["path"]).name,
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "qgis": Qgis.version(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
+    }
+    out = REPO_ROOT / "build" / "bench" / "safe_qgis.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=2))
+    assert figures["pick_to_layers_seconds"] < TARGET_S, figures
