@@ -42,7 +42,7 @@ SAFE_ONLY_CHANNELS = [
     "aux_lat",
     "aux_long",
 ]
-FOOTPRINT_TOLERANCE_M = 3000.0  # layer pixels are 800 m; the warp's edges are nearly straight
+FOOTPRINT_TOLERANCE_M = 1600.0  # two of the 800 m layer pixels the extent snaps to
 
 BUILD = """
 import json, sys, warnings
