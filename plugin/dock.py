@@ -360,6 +360,8 @@ class SeaIceMapperDock(QDockWidget):
 
     def _scene_changed(self, path: str) -> None:
         """Ask the engine (``info``) about the scene; the answer shows under the picker."""
+        if hasattr(self, "model_hash"):  # a product and a scene file may need other weights
+            self._weights_changed(self.weights_widget.filePath())
         self._show_output_hint()
         if hasattr(self, "existing"):
             self._show_existing(None)  # offered for the previous scene
@@ -455,9 +457,20 @@ class SeaIceMapperDock(QDockWidget):
         self.scene_checks.clear()
         self._scene_changed(self.scene_widget.filePath())
 
+    def _effective_weights(self, path: str) -> str:
+        """The weights a run will use: the chosen bundle, else for a Sentinel-1 product the
+        bundled SAFE-only one (a product has no AMSR2/ERA5 channels), else the default."""
+        from ..core.model.manifest import BUNDLED_WEIGHTS
+
+        safe_only = BUNDLED_WEIGHTS.with_name("safe-only.json")
+        if not path and _is_product(self.scene_widget.filePath()) and safe_only.is_file():
+            return str(safe_only)
+        return path
+
     def _weights_changed(self, path: str) -> bool:
         from ..core.model.manifest import read_manifest, resolve_weights
 
+        chosen, path = path, self._effective_weights(path)
         try:
             manifest = read_manifest(resolve_weights(path or None))
         except SeaIceMapperError as error:
@@ -467,7 +480,7 @@ class SeaIceMapperDock(QDockWidget):
             self.caveat.setVisible(False)
             self.model_hash = ""
         else:
-            prefix = "" if path else "Bundled default: "
+            prefix = "" if chosen else "Bundled default: " if not path else "Bundled for products: "
             self.model_info.setText(prefix + manifest.summary())
             self.model_info.setStyleSheet("")
             self.caveat.setText(_caveat(manifest.training))
@@ -499,6 +512,7 @@ class SeaIceMapperDock(QDockWidget):
         settings.save()
         self.recent.clear()
         self.recent.addItems(settings.recent_scenes)
+        settings.weights = self._effective_weights(settings.weights)
         params = settings.params()
         if overwrite:
             from dataclasses import replace
@@ -920,3 +934,9 @@ def _engine_setup_widget(dock: SeaIceMapperDock) -> QWidget | None:
         return None
     module = importlib.import_module(name)
     return module.EngineSetupWidget(dock)
+
+
+def _is_product(path: str) -> bool:
+    """A Sentinel-1 product as the picker passes it: a .zip, a .SAFE folder or manifest.safe."""
+    name = Path(path).name.lower() if path else ""
+    return name.endswith((".zip", ".safe")) or name == "manifest.safe"

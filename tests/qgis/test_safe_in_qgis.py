@@ -98,33 +98,36 @@ def test_the_dock_charts_a_safe_zip_with_the_safe_only_weights(dock, safe_zip, t
     # The engine's description of a valid scene (an invalid one shows what is wrong instead).
     assert dock.scene_info.text().startswith(f"{SCENE_ID}: 2022-11-30 01:43 UTC, SAFE")
     assert "200 × 800 pixels at 80 m" in dock.scene_info.text()
+    # The dock names the weights the run will use: the SAFE-only bundle, not the 16-channel one.
+    assert "7 channels" in dock.model_info.text(), dock.model_info.text()
     assert dock.start_run() is not None, dock.status.text()  # refused for an invalid scene
     wait_for(dock, 120)
     assert dock.last_task.result is not None, dock.status.text()
-    assert dock.last_run == tmp_path / "out" / SCENE_ID
+    # One folder per model: OUT/model_<hash>/<scene>
+    assert dock.last_run.name == SCENE_ID and dock.last_run.parent.parent == tmp_path / "out"
 
     root = QgsProject.instance().layerTreeRoot()
     [group] = root.children()
     assert SCENE_ID in group.name()
-    layers = {node.name(): node.layer() for node in group.children()}
+    layers = {node.name(): node.layer() for node in group.findLayers()}
 
     def layer_titled(title: str) -> QgsRasterLayer:
         [name] = [n for n in layers if n.endswith(title)]
         return layers[name]
 
-    sic = layer_titled("SIC predicted [%]")
+    sic = layer_titled("Concentration [%]")
     assert isinstance(sic.renderer(), QgsSingleBandPseudoColorRenderer)  # WMO classes
     assert len(sic.renderer().shader().rasterShaderFunction().colorRampItemList()) >= 5
-    for chart in ("SOD predicted", "FLOE predicted"):  # styled by class, not default grey
+    for chart in ("Stage of development", "Floe size"):  # styled by class, not default grey
         renderer = layer_titled(chart).renderer()
         assert isinstance(renderer, QgsPalettedRasterRenderer) and renderer.classes(), chart
-    for chart in ("SIC predicted [%]", "SOD predicted", "FLOE predicted"):
+    for chart in ("Concentration [%]", "Stage of development", "Floe size"):
         assert layer_titled(chart).isValid()
         assert_placed_on(layer_titled(chart), safe_zip["border"])
     sar = layer_titled("SAR HH [dB]")
     assert sar.isValid() and layer_titled("SAR HV [dB]").isValid()
     assert_placed_on(sar, safe_zip["border"])
-    assert sar.crs() == layer_titled("SIC predicted [%]").crs()
+    assert sar.crs() == layer_titled("Concentration [%]").crs()
 
     record = json.loads((dock.last_run / "run.json").read_text(encoding="utf-8"))
     assert record["scene_file"] == product.name
@@ -198,7 +201,7 @@ def test_a_full_size_safe_zip_reaches_qgis_layers_in_time(dock, tmp_path):
     done = time.monotonic()
     assert dock.last_task.result is not None, dock.status.text()
     [group] = QgsProject.instance().layerTreeRoot().children()
-    layers = [node.layer() for node in group.children()]
+    layers = [node.layer() for node in group.findLayers()]
     assert len(layers) >= 8 and all(layer.isValid() for layer in layers)
     record = json.loads((dock.last_run / "run.json").read_text(encoding="utf-8"))
     figures = {
