@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -23,24 +22,41 @@ DMI_CHART = SHARED_REAL / "ice_charts" / "dmi" / "201304100920_CapeFarewell_RIC.
 TINY_SCENE = REPO_ROOT / "tests" / "data" / "scenes" / "20190315T101500_cis_prep.nc"
 
 
-def chart_area_scene(folder: Path) -> Path:
-    """A synthetic scene under the DMI chart, acquired that day (as in test_compare_in_qgis)."""
-    import shapely
-    from rasterio.warp import transform_geom
+CHART_AREA_SCENE = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
 
-    from core.icechart.classes import MASK
-    from core.icechart.sigrid import read_chart
-    from core.synthetic.generate import SynthConfig, synthesize
+import shapely
+from rasterio.warp import transform_geom
 
-    chart = read_chart(DMI_CHART)
-    sea = shapely.union_all(chart.geometries[chart.classes.SIC != MASK])
-    lon, lat = transform_geom(
-        chart.crs, "EPSG:4326", shapely.geometry.mapping(sea.representative_point())
-    )["coordinates"]
-    time = datetime(2013, 4, 10, 9, 0, tzinfo=timezone.utc)
-    config = SynthConfig(lines=1000, samples=1040, seed=4002, centre=(lat, lon), time=time)
-    folder.mkdir()
-    return synthesize(folder, config)  # named from the scene id
+from core.icechart.classes import MASK
+from core.icechart.sigrid import read_chart
+from core.synthetic.generate import SynthConfig, synthesize
+
+chart = read_chart(sys.argv[1])
+sea = shapely.union_all(chart.geometries[chart.classes.SIC != MASK])
+point = shapely.geometry.mapping(sea.representative_point())
+lon, lat = transform_geom(chart.crs, "EPSG:4326", point)["coordinates"]
+time = datetime(2013, 4, 10, 9, 0, tzinfo=timezone.utc)
+config = SynthConfig(lines=1000, samples=1040, seed=4002, centre=(lat, lon), time=time)
+Path(sys.argv[2]).mkdir()
+print(synthesize(Path(sys.argv[2]), config))  # named from the scene id
+"""
+
+
+def chart_area_scene(folder: Path, engine: str) -> Path:
+    """A synthetic scene under the DMI chart, acquired that day (as in test_compare_in_qgis),
+    made by the engine: this test's Python (QGIS's own) has none of the engine's packages."""
+    done = subprocess.run(
+        [engine, "-c", CHART_AREA_SCENE, str(DMI_CHART), str(folder)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return Path(done.stdout.strip().splitlines()[-1])
 
 
 def test_desktop_an_analysts_day_from_the_dock(tmp_path):
@@ -48,7 +64,8 @@ def test_desktop_an_analysts_day_from_the_dock(tmp_path):
     if xvfb is None or qgis is None:
         pytest.skip("needs the Debian packages qgis and xvfb (make setup installs them)")
     with_chart = DMI_CHART.exists()
-    scene = chart_area_scene(tmp_path / "scene") if with_chart else TINY_SCENE
+    engine = os.environ.get("SEA_ICE_MAPPER_ENGINE_PYTHON", sys.executable)
+    scene = chart_area_scene(tmp_path / "scene", engine) if with_chart else TINY_SCENE
     profiles = tmp_path / "profiles"  # fresh: a clean profile
     plugins = tmp_path / "plugins"
     plugins.mkdir()
