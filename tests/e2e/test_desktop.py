@@ -74,7 +74,6 @@ def test_desktop_an_analysts_day_from_the_dock(tmp_path):
     out.mkdir()
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)
-    engine = os.environ.get("SEA_ICE_MAPPER_ENGINE_PYTHON", sys.executable)
     env = {
         **{k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
         "SIM_E2E_OUT": str(out),
