@@ -63,6 +63,8 @@ cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
 [ -f /etc/pip.conf ] && cp /etc/pip.conf "$root/etc/pip.conf"
 if [ -d /etc/xdg/pip ]; then mkdir -p "$root/etc/xdg" && cp -r /etc/xdg/pip "$root/etc/xdg/"; fi
 for folder in ${PIP_FIND_LINKS:-}; do [ -d "$folder" ] && bind "$folder" "$folder" ro; done
+# The real reference data beside the checkout, as on the host (tests skip without it).
+[ -d ../shared ] && bind "$(realpath ../shared)" /root/shared ro
 
 if [ "$suite" != "$release" ]; then  # (a no-op once the suite's QGIS is there)
     log "installing QGIS from $suite"
