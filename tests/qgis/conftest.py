@@ -16,7 +16,8 @@ from typing import ClassVar
 import pytest
 import qgis.utils
 from engine_calls import ENGINE_PYTHON, ENGINE_PYTHON_ENV, engine_eval, predict, synth_scene
-from qgis.core import QgsProject, QgsSettings
+from qgis.core import QgsLayerTreeModel, QgsProject, QgsSettings
+from qgis.gui import QgsLayerTreeView
 
 from repo_paths import PLUGIN_PACKAGE
 
@@ -126,8 +127,15 @@ def processing_framework(monkeypatch):
 
 
 @pytest.fixture()
-def processing(plugin_on_path, processing_framework):
+def processing(plugin_on_path, processing_framework, monkeypatch):
     """Processing with the plugin's provider started as qgis_process starts it."""
+    # runAndLoadResults hands iface.layerTreeView() to C++ from QGIS 3.44 on: pytest-qgis's
+    # mocked iface needs a real view there, as the desktop has.
+    root = QgsProject.instance().layerTreeRoot()
+    view = QgsLayerTreeView()
+    view.setModel(QgsLayerTreeModel(root, view))
+    if qgis.utils.iface is not None:
+        monkeypatch.setattr(qgis.utils.iface, "layerTreeView", lambda: view, raising=False)
     qgis.utils.updateAvailablePlugins()
     assert qgis.utils.loadPlugin(plugin_on_path)
     assert qgis.utils.startProcessingPlugin(plugin_on_path)
