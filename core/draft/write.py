@@ -16,11 +16,10 @@ import shapely
 
 from ..errors import ParamsError
 from ..icechart.classes import CHARTS
-from ..icechart.export import GPKG_OPTIONS, as_multipolygons, embed_styles
+from ..icechart.export import as_multipolygons, write_polygons
 from ..icechart.ogr import pyogrio
 from ..icechart.qml import chart_styles, polygon_qml
 from ..output.folder import atomic_outputs, refuse_existing, shapefile_names
-from ..scene.writer import atomic_path
 from .polygons import DraftChart
 
 LAYER = "draft_chart"
@@ -49,20 +48,8 @@ def write_draft(
     names, values = _columns(draft)
     wkb = shapely.to_wkb(as_multipolygons(draft.geometries))
     crs = draft.crs.to_wkt()
-    with atomic_path(path, overwrite) as tmp:
-        pyogrio.raw.write(
-            tmp,
-            wkb,
-            values,
-            names,
-            driver="GPKG",
-            layer=LAYER,
-            geometry_type="MultiPolygon",
-            crs=crs,
-            dataset_options=GPKG_OPTIONS,
-        )
-        embed_styles(tmp, LAYER, chart_styles())  # SIC first: the default style
-    written = [path]
+    # SIC first: the default style
+    written = [write_polygons(path, wkb, values, names, LAYER, crs, chart_styles(), overwrite)]
     if shapefile:
         written += _write_shapefile(shp, wkb, values, names, crs, overwrite)
     return written

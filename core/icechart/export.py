@@ -78,6 +78,21 @@ def write_decoded_chart(
         *(extra or {}).values(),
     ]
     wkb = shapely.to_wkb(as_multipolygons(chart.geometries))
+    return write_polygons(path, wkb, values, names, layer, chart.crs, styles or [], overwrite)
+
+
+def write_polygons(
+    path: Path,
+    wkb: np.ndarray,
+    values: list[np.ndarray],
+    names: list[str],
+    layer: str,
+    crs: object,
+    styles: list[tuple[str, str, str]],
+    overwrite: bool,
+) -> Path:
+    """MultiPolygons (WKB) with their columns as one GeoPackage layer, its styles embedded
+    (the first is the default), published whole or not at all."""
     with atomic_path(path, overwrite) as tmp:
         pyogrio.raw.write(
             tmp,
@@ -87,7 +102,7 @@ def write_decoded_chart(
             driver="GPKG",
             layer=layer,
             geometry_type="MultiPolygon",
-            crs=chart.crs,
+            crs=crs,
             dataset_options=GPKG_OPTIONS,
         )
         if styles:
