@@ -100,38 +100,44 @@ def output_lock(dest: Path, key: str, wait_s: float = 0.0) -> Iterator[None]:
         "it to finish, or choose another output. If no run is active, delete the lock file."
     )
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-    if fcntl is None:  # pragma: no cover
-        try:
-            fd = os.open(path, flags | os.O_EXCL, 0o644)
-        except FileExistsError:
-            raise busy from None
-    else:
-        deadline = time.monotonic() + wait_s
-        while True:
-            fd = _open_lock(path, flags)
+    fd, held = -1, False
+    try:  # an interrupt (Cancel's SIGTERM) even while taking the lock leaves no lock file
+        if fcntl is None:  # pragma: no cover
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                if time.monotonic() >= deadline:
-                    raise busy from None
-                time.sleep(0.05)
-                continue
-            try:  # the holder before us may have unlinked the file we locked: lock the new one
-                if os.stat(path).st_ino == os.fstat(fd).st_ino:
-                    break
-            except FileNotFoundError:
-                pass
-            os.close(fd)
-    try:
+                fd = os.open(path, flags | os.O_EXCL, 0o644)
+            except FileExistsError:
+                raise busy from None
+            held = True
+        else:
+            deadline = time.monotonic() + wait_s
+            while not held:
+                fd = _open_lock(path, flags)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    os.close(fd)
+                    fd = -1
+                    if time.monotonic() >= deadline:
+                        raise busy from None
+                    time.sleep(0.05)
+                    continue
+                try:  # the holder before us may have unlinked the file we locked: lock anew
+                    held = os.stat(path).st_ino == os.fstat(fd).st_ino
+                except FileNotFoundError:
+                    pass
+                if not held:
+                    os.close(fd)
+                    fd = -1
         os.ftruncate(fd, 0)
         os.write(fd, f"{socket.gethostname()} {os.getpid()}\n".encode())
         yield
     finally:
         try:
-            os.unlink(path)
+            if held:
+                os.unlink(path)
         finally:
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
 
 
 def _open_lock(path: Path, flags: int) -> int:
