@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import OutputExistsError, SeaIceMapperError
+from .interrupts import interrupts_deferred
 
 try:  # POSIX: a lock the kernel drops when its holder dies
     import fcntl
@@ -99,45 +100,47 @@ def output_lock(dest: Path, key: str, wait_s: float = 0.0) -> Iterator[None]:
         f"{dest / key} is being written by another run right now (lock {path.name}); wait for "
         "it to finish, or choose another output. If no run is active, delete the lock file."
     )
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-    fd, held = -1, False
-    try:  # an interrupt (Cancel's SIGTERM) even while taking the lock leaves no lock file
-        if fcntl is None:  # pragma: no cover
-            try:
-                fd = os.open(path, flags | os.O_EXCL, 0o644)
-            except FileExistsError:
-                raise busy from None
-            held = True
-        else:
-            deadline = time.monotonic() + wait_s
-            while not held:
-                fd = _open_lock(path, flags)
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:
-                    os.close(fd)
-                    fd = -1
-                    if time.monotonic() >= deadline:
-                        raise busy from None
-                    time.sleep(0.05)
-                    continue
-                try:  # the holder before us may have unlinked the file we locked: lock anew
-                    held = os.stat(path).st_ino == os.fstat(fd).st_ino
-                except FileNotFoundError:
-                    pass
-                if not held:
-                    os.close(fd)
-                    fd = -1
+    fd = -1
+    deadline = time.monotonic() + wait_s
+    try:  # an interrupt (Cancel's SIGTERM) at any moment leaves no lock file behind
+        while fd < 0:
+            with interrupts_deferred():  # from creating the file to knowing whether we hold it
+                fd = _try_lock(path)
+            if fd < 0:
+                if time.monotonic() >= deadline:
+                    raise busy
+                time.sleep(0.05)
         os.ftruncate(fd, 0)
         os.write(fd, f"{socket.gethostname()} {os.getpid()}\n".encode())
         yield
     finally:
-        try:
-            if held:
-                os.unlink(path)
-        finally:
+        with interrupts_deferred():
             if fd >= 0:
+                os.unlink(path)
                 os.close(fd)
+
+
+def _try_lock(path: Path) -> int:
+    """The descriptor of ``path`` locked by us, or -1 while another process holds it."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    if fcntl is None:  # pragma: no cover
+        try:
+            return os.open(path, flags | os.O_EXCL, 0o644)
+        except FileExistsError:
+            return -1
+    while True:
+        fd = _open_lock(path, flags)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return -1
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the holder before us unlinked the file we locked: lock the new one
 
 
 def _open_lock(path: Path, flags: int) -> int:
@@ -256,8 +259,10 @@ def atomic_outputs(
         for name in names:  # recovery may have restored an entry the refusal did not see
             _refuse(dest / name, overwrite)
         _step()
-        staging = Path(tempfile.mkdtemp(prefix=f".{key}.part-", dir=dest))
+        staging = None
         try:
+            with interrupts_deferred():  # created and remembered as one step
+                staging = Path(tempfile.mkdtemp(prefix=f".{key}.part-", dir=dest))
             yield staging
             try:
                 publish(staging, dest, key, names, overwrite)
@@ -265,7 +270,8 @@ def atomic_outputs(
                 recover(dest, key)  # roll back what this publish moved, then report
                 raise
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextmanager
