@@ -7,6 +7,10 @@ Run: ``.venv/bin/python benchmarks/bench_end_to_end.py OUT [--runs 3] [--batch 2
   confidences, the scene's own chart, SAR HH/HV display layers, run.json), as ``predict`` does;
   ``run.json``'s stages are kept beside the process's wall time and peak RSS.
 - ``no_sar``: the same without the SAR display layers (what the charts alone cost).
+- ``plugin``: the dock's way: the command handed to a standby engine (``python -m core --json
+  standby``, started ``THINK_S`` earlier, as the dock starts one when it opens and after each
+  run), timed from the command to the end of the run, every layer written; peak RSS is the
+  engine process's.
 - ``batch``: one process predicts ``--batch`` copies of the scene (distinct names), paying the
   fixed costs (interpreter, imports, model) once; reported as seconds per scene and scenes/hour.
 """
@@ -26,9 +30,14 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
 
+THINK_S = 5.0  # an analyst choosing the next scene: the standby engine has imported torch
+
 
 def _child(kind: str, source: str, weights: str, out: str) -> dict:
     from core.predict.params import PredictParams
+
+    if kind == "plugin":
+        return _plugin_run(Path(source), Path(weights), Path(out))
 
     params = PredictParams(
         weights=Path(weights), device="cpu", overwrite=True, sar_layers=kind != "no_sar"
@@ -47,6 +56,45 @@ def _child(kind: str, source: str, weights: str, out: str) -> dict:
     import_s = time.perf_counter() - START
     run = run_prediction(Path(source), Path(out), params)
     return {"import_s": import_s, "stages": run.seconds, "layers": len(run.layers)}
+
+
+def _plugin_run(scene: Path, weights: Path, out: Path) -> dict:
+    """One run through a standby engine, as the dock does it (child process: its
+    ``RUSAGE_CHILDREN`` is that engine alone)."""
+    import resource
+
+    from as_plugin import plugin_engine
+
+    from core.engine.arguments import predict_arguments
+    from core.predict.params import PredictParams
+
+    engine = plugin_engine()
+    engine_run, standby_engine = engine.EngineRun, engine.Standby
+
+    python = Path(sys.executable)
+    args = predict_arguments([scene], out, PredictParams(weights=weights, device="cpu"))
+    standby_engine.prepare(python)
+    time.sleep(THINK_S)
+    start = time.perf_counter()
+    outcome = engine_run("predict", args, python, standby=True).follow()
+    seconds = time.perf_counter() - start
+    standby_engine.stop()
+    if not outcome.ok:
+        raise RuntimeError(f"the engine failed: {outcome.message()}\n{outcome.log}")
+    engine_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"plugin_s": seconds, "engine_peak_rss_mb": engine_mb}
+
+
+def _plugin(scene: Path, weights: Path, rounds: int) -> dict:
+    runs = []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as out:
+            runs.append(run_child(Path(__file__), "plugin", str(scene), str(weights), out))
+    return {
+        "wall_s": summary(run["plugin_s"] for run in runs),
+        "peak_rss_mb": summary(run["engine_peak_rss_mb"] for run in runs),
+        "think_s": THINK_S,
+    }
 
 
 def _single(kind: str, scene: Path, weights: Path, rounds: int) -> dict:
@@ -105,6 +153,8 @@ def main() -> None:
     payload["single"] = _single("single", scene, weights, args.runs)
     print(f"single: {json.dumps(payload['single']['wall_s']['median'])} s", flush=True)
     payload["no_sar"] = _single("no_sar", scene, weights, args.runs)
+    payload["plugin"] = _plugin(scene, weights, args.runs)
+    print(f"plugin: {json.dumps(payload['plugin']['wall_s']['median'])} s", flush=True)
     if args.batch:
         single_wall = payload["single"]["wall_s"]["median"]
         payload["batch"] = _batch(scene, weights, args.batch, single_wall)

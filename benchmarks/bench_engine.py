@@ -47,23 +47,27 @@ def _in_process(scene: str, out: str, repeat: int) -> dict:
 def _engine(scene: str, out: str, repeat: int, python: str, think: float | None) -> list[float]:
     """Seconds per run; ``think``: use a standby engine started that long before each run."""
     sys.path.insert(0, str(ROOT))
+    from as_plugin import plugin_engine
+
     from core.engine.arguments import predict_arguments
     from core.predict.params import PredictParams
-    from plugin.engine import EngineRun, Standby
+
+    engine = plugin_engine()
+    engine_run, standby_engine = engine.EngineRun, engine.Standby
 
     args = predict_arguments([scene], out, PredictParams(device="cpu", overwrite=True))
     seconds = []
     for _ in range(repeat):
         if think is not None:
-            Standby.prepare(Path(python))
+            standby_engine.prepare(Path(python))
             time.sleep(think)
         start = time.perf_counter()
-        run = EngineRun("predict", args, Path(python), standby=think is not None)
+        run = engine_run("predict", args, Path(python), standby=think is not None)
         outcome = run.follow()
         seconds.append(time.perf_counter() - start)
         if not outcome.ok:
             raise SystemExit(f"the engine failed: {outcome.message()}\n{outcome.log}")
-    Standby.stop()
+    standby_engine.stop()
     return seconds
 
 

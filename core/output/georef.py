@@ -1,10 +1,12 @@
 """Put swath-geometry rasters on a map: tie points as GCPs, warped by GDAL.
 
 A raster on the scene's own pixel grid (80 m, or downscaled by ``factor``) gets the 21 × 21
-tie points as ground control points and is warped into a map CRS (default polar stereographic
-EPSG:3413). Every raster of one resolution lands on the same target grid, whose edges are
-whole multiples of the coarsest resolution, so the chart layers of a run align pixel for pixel
-and the 80 m SAR layers nest inside them.
+tie points as ground control points in a map CRS (default polar stereographic EPSG:3413).
+Chart layers are warped onto one north-up target grid, so the layers of a run align pixel for
+pixel. The 80 m SAR display layers stay on the swath grid with those GCPs, as Sentinel-1's own
+GRD images do: QGIS (and any GDAL reader) warps them on the fly through the same
+second-order polynomial, for the part on screen only, instead of us warping 26 million pixels
+per band that nobody may look at.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from affine import Affine
-from rasterio import Band
 from rasterio.control import GroundControlPoint
 from rasterio.crs import CRS
 from rasterio.errors import CRSError
@@ -32,7 +33,18 @@ WARP_THREADS = os.cpu_count() or 1
 
 @dataclass(frozen=True)
 class TargetGrid:
+    """A north-up grid in the map CRS."""
+
     transform: Affine
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class SwathGrid:
+    """The scene's own pixel grid, placed on the map by its tie points."""
+
+    gcps: list[GroundControlPoint]
     width: int
     height: int
 
@@ -148,19 +160,10 @@ class SwathGeoref:
         )
         return out
 
-    def warp_into(self, array: np.ndarray, factor: int, band: Band, nodata: float) -> None:
-        """As ``warp``, straight into a band of an open dataset on the target grid: GDAL
-        writes chunk by chunk, so the warped raster never exists whole in memory."""
-        reproject(
-            array,
-            band,
-            gcps=self.gcps(factor),
-            src_crs=self.crs,
-            resampling=Resampling.nearest,
-            src_nodata=nodata,
-            dst_nodata=nodata,
-            num_threads=WARP_THREADS,
-        )
+    def swath_grid(self) -> SwathGrid:
+        """The full-resolution swath grid with its tie points as GCPs."""
+        lines, samples = self.full_shape
+        return SwathGrid(self.gcps(1), samples, lines)
 
 
 def chart_resolution(factor: int) -> float:

@@ -7,20 +7,19 @@ a ``.qml`` style sidecar, which QGIS applies when it opens the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 
 import numpy as np
 import rasterio
-from rasterio import Band
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
 from rasterio.env import get_gdal_config, set_gdal_config
 
 from ..icechart.classes import ChartClasses
-from .georef import TargetGrid
+from .georef import SwathGrid, TargetGrid
 
 OVERVIEW_LEVELS = (2, 4, 8, 16)
 SMALL_CACHE_MB = 64
@@ -50,16 +49,14 @@ def _aux_xml(names: list[str]) -> str:
 """
 
 
-Draw = Callable[[Band], None]  # fills a band of the open file (e.g. warps straight into it)
-
-
 @contextmanager
-def _block_cache(megabytes: int | None) -> Iterator[None]:
+def block_cache(megabytes: int) -> Iterator[None]:
     """GDAL's block cache limited to ``megabytes`` inside, restored after (rasterio's Env
-    does not restore GDAL_CACHEMAX)."""
-    if megabytes is None:
-        yield
-        return
+    does not restore GDAL_CACHEMAX). Process-wide: set it once around parallel writers.
+
+    For large layers: GDAL's default cache (5 % of RAM) keeps a whole band's blocks resident
+    while building overviews (peak RSS 1.04 GB end to end; 0.8 GB with this).
+    """
     before = get_gdal_config("GDAL_CACHEMAX")
     set_gdal_config("GDAL_CACHEMAX", megabytes)
     try:
@@ -70,8 +67,8 @@ def _block_cache(megabytes: int | None) -> Iterator[None]:
 
 def write_geotiff(
     path: Path,
-    array: np.ndarray | Draw,
-    grid: TargetGrid,
+    array: np.ndarray,
+    grid: TargetGrid | SwathGrid,
     crs: CRS,
     nodata: float,
     tags: dict[str, str],
@@ -80,18 +77,16 @@ def write_geotiff(
     overviews: bool = False,
     style: str | None = None,
     lossy_error: float | None = None,
-    dtype: str | None = None,
 ) -> None:
-    """Write ``array`` (already on ``grid``) to ``path`` with its sidecars; or, given a
-    function and a ``dtype``, let it fill the band.
+    """Write ``array`` (already on ``grid``) to ``path`` with its sidecars.
 
     ``lossy_error``: store floats with LERC to within this absolute error (fast, small enough);
     otherwise lossless deflate.
     """
-    if isinstance(array, np.ndarray):
-        dtype = str(array.dtype)
-    if dtype is None:
-        raise ValueError("write_geotiff needs a dtype when given a function to fill the band")
+    dtype = str(array.dtype)
+    placement = (
+        {"transform": grid.transform} if isinstance(grid, TargetGrid) else {"gcps": grid.gcps}
+    )
     compression = (
         # LERC alone: zstd on top saved 30 % of the bytes for twice the CPU time (writing and
         # building overviews, which reads the full resolution back).
@@ -106,25 +101,17 @@ def write_geotiff(
         count=1,
         dtype=dtype,
         crs=crs,
-        transform=grid.transform,
         nodata=nodata,
         tiled=True,
         blockxsize=256,
         blockysize=256,
+        **placement,
         **compression,
     )
-    # Compressed on one thread, and large layers (the 80 m SAR ones) through a small block
-    # cache: GDAL's default cache (5 % of RAM) kept a whole warped band resident (peak RSS
-    # 1.04 GB end to end; 0.8 GB this way), and with GDAL 3.6.2 a small cache together with
-    # multi-threaded compression (NUM_THREADS) deadlocked while building the overviews.
-    with (
-        _block_cache(SMALL_CACHE_MB if overviews else None),
-        rasterio.open(path, "w", **profile) as dst,
-    ):
-        if isinstance(array, np.ndarray):
-            dst.write(array, 1)
-        else:
-            array(rasterio.band(dst, 1))
+    # Compressed on one thread: with GDAL 3.6.2, multi-threaded compression (NUM_THREADS)
+    # deadlocked while building overviews through a small block cache (see block_cache).
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(array, 1)
         dst.set_band_description(1, description)
         dst.update_tags(**tags)
         if chart is not None:

@@ -9,8 +9,9 @@ on the same grid as the prediction.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from functools import partial
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from ..scene.reader import Scene
 from ..scene.schema import SAR_VARIABLES
 from ..scene.statistics import GLOBAL_MEAN_STD
 from .georef import SwathGeoref, chart_resolution
-from .geotiff import Draw, write_geotiff
+from .geotiff import SMALL_CACHE_MB, block_cache, write_geotiff
 
 SAR_NODATA = -9999.0
 SAR_LAYERS = {"sar_hh": SAR_VARIABLES[0], "sar_hv": SAR_VARIABLES[1]}
@@ -62,13 +63,15 @@ class LayerWriter:
         self.chart_grid = georef.grid(resolution, snap=resolution)
         self.written: dict[str, Path] = {}
         self._on_layer = on_layer
+        self._lock = threading.Lock()
 
-    def _write(self, key: str, name: str, array: np.ndarray | Draw, **kwargs) -> None:
-        if self._on_layer is not None:
-            self._on_layer(key)
+    def _write(self, key: str, name: str, array: np.ndarray, **kwargs) -> None:
         path = self.folder / name
         write_geotiff(path, array, crs=self.georef.crs, tags={**self.tags, "LAYER": key}, **kwargs)
-        self.written[key] = path
+        with self._lock:  # SAR layers are written from threads
+            self.written[key] = path
+            if self._on_layer is not None:
+                self._on_layer(key)
 
     def charts(self, charts: dict[str, np.ndarray], labels: bool = False) -> None:
         """Class arrays at the downscaled grid: the prediction, or the scene's own chart."""
@@ -104,31 +107,36 @@ class LayerWriter:
             )
 
     def sar(self, scene: Scene) -> None:
-        """HH and HV in dB at 80 m for display, stretched 2-98 % by their styles.
+        """HH and HV in dB at 80 m for display, stretched 2-98 % by their styles, on the swath
+        grid with its tie points as GCPs (see ``georef``: no warp), with overviews.
 
-        One band at a time, converted in place and warped straight into its file: peak memory
-        is one full-resolution band plus GDAL's warp buffers and block cache (reading the next
-        band in a helper thread while GDAL wrote this one saved little CPU on two cores for
-        130 MB more).
+        Each band is read and converted here (netCDF is not thread-safe) and written by GDAL
+        in a thread of its own, so HH is compressed while HV is read: 2.0 s instead of 2.5 s
+        on two cores, for a second full-resolution band in memory. (Not more: rasterio holds
+        the GIL while GDAL builds overviews, and GDAL's own threads deadlock building them.)
         """
-        resolution = chart_resolution(1)
-        grid = self.georef.grid(resolution, snap=chart_resolution(self.factor))
-        for key, name in SAR_LAYERS.items():
-            db, (low, high) = sar_decibels(scene, name)
-            self._write(
-                key,
-                f"{key}.tif",
-                # Nearest (keeps the texture), straight into the file: no 170 MB warped copy.
-                partial(self.georef.warp_into, db, 1, nodata=SAR_NODATA),
-                dtype="float32",
-                grid=grid,
-                nodata=SAR_NODATA,
-                description=f"{key[4:].upper()} backscatter [dB]",
-                overviews=True,
-                lossy_error=SAR_MAX_ERROR_DB,
-                style=sar_qml(low, high),
-            )
-            del db
+        grid = self.georef.swath_grid()
+        writing: list[Future[None]] = []
+        with block_cache(SMALL_CACHE_MB), ThreadPoolExecutor(len(SAR_LAYERS)) as writers:
+            for key, name in SAR_LAYERS.items():
+                db, (low, high) = sar_decibels(scene, name)
+                writing.append(
+                    writers.submit(
+                        self._write,
+                        key,
+                        f"{key}.tif",
+                        db,
+                        grid=grid,
+                        nodata=SAR_NODATA,
+                        description=f"{key[4:].upper()} backscatter [dB]",
+                        overviews=True,
+                        lossy_error=SAR_MAX_ERROR_DB,
+                        style=sar_qml(low, high),
+                    )
+                )
+                del db
+            for future in writing:  # an interrupt here waits for the writers, then unwinds
+                future.result()
 
 
 def sar_decibels(scene: Scene, name: str) -> tuple[np.ndarray, tuple[float, float]]:

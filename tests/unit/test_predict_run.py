@@ -8,10 +8,12 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 import rasterio
+from rasterio.vrt import WarpedVRT
 
 from core.errors import RunCancelledError
 from core.icechart.classes import CHARTS, MASK
 from core.output.georef import SwathGeoref, pixel_of
+from core.output.layers import SAR_LAYERS, SAR_NODATA, sar_decibels
 from core.predict.batch import Shard, collect_scenes
 from core.predict.progress import Reporter
 from core.predict.run import LoadedModel, PredictParams, predict_classes, run_prediction
@@ -77,19 +79,39 @@ def test_chart_layers_have_crs_nodata_colours_names_and_valid_values(run, key):
     assert names[chart.raster_values[-1]] == chart.classes[-1].label
 
 
-def test_all_chart_layers_share_one_grid_and_sar_nests_in_it(run):
+def test_all_chart_layers_share_one_grid(run):
     result, _ = run
     grids = set()
     for key in EXPECTED_LAYERS - {"sar_hh", "sar_hv"}:
         with rasterio.open(result.layers[key]) as ds:
             grids.add((ds.transform, ds.width, ds.height))
     assert len(grids) == 1
-    ((transform, _, _),) = grids
+
+
+def test_sar_layers_keep_the_swath_grid_and_land_where_its_tie_points_say(run, medium_scene):
+    """SAR HH as QGIS shows it (GDAL's automatic warp through the GCPs, what QGIS opens for a
+    raster with GCPs), read at the map position of scene pixels: that pixel's dB value, or a
+    neighbour's (nearest neighbour on a grid of its own), never a distant one."""
+    result, _ = run
+    with open_scene(medium_scene) as scene:
+        lat, lon = scene.latlon()
+        shape = scene.info.shape
+        db, _ = sar_decibels(scene, SAR_LAYERS["sar_hh"])
+    x, y = pixel_xy(lat, lon, shape, step=1)
     with rasterio.open(result.layers["sar_hh"]) as ds:
-        assert ds.res == (80.0, 80.0) and ds.overviews(1) == [2, 4, 8, 16]
-        assert (ds.bounds.left - transform.c) % 800 == 0
-        hh = ds.read(1, masked=True)
-    assert -40 < hh.mean() < 0  # dB, not standard-scaled values
+        assert (ds.height, ds.width) == shape and ds.overviews(1) == [2, 4, 8, 16]
+        gcps, crs = ds.gcps
+        assert len(gcps) == lat.size and crs == rasterio.crs.CRS.from_epsg(3413)
+        with WarpedVRT(ds) as vrt:
+            assert vrt.res == pytest.approx((80, 80), rel=0.05)
+            shown = vrt.read(1)
+            transform = vrt.transform
+    assert -40 < db[db != SAR_NODATA].mean() < 0  # dB, not standard-scaled values
+    rng = np.random.default_rng(0)
+    for row, col in zip(rng.integers(2, shape[0] - 2, 300), rng.integers(2, shape[1] - 2, 300)):
+        c, r = ~transform * (x[row, col], y[row, col])
+        value = shown[int(r), int(c)]
+        assert np.isclose(db[row - 1 : row + 2, col - 1 : col + 2], value, atol=0.02).any()
 
 
 def test_confidence_is_percent(run):
