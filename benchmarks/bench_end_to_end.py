@@ -59,9 +59,9 @@ def _child(kind: str, source: str, weights: str, out: str) -> dict:
 
 
 def _plugin_run(scene: Path, weights: Path, out: Path) -> dict:
-    """One run through a standby engine, as the dock does it (child process: its
-    ``RUSAGE_CHILDREN`` is that engine alone)."""
-    import resource
+    """One run through a standby engine, as the dock does it; the engine's peak RSS is read
+    from /proc while it runs."""
+    import threading
 
     from as_plugin import plugin_engine
 
@@ -69,20 +69,28 @@ def _plugin_run(scene: Path, weights: Path, out: Path) -> dict:
     from core.predict.params import PredictParams
 
     engine = plugin_engine()
-    engine_run, standby_engine = engine.EngineRun, engine.Standby
-
     python = Path(sys.executable)
     args = predict_arguments([scene], out, PredictParams(weights=weights, device="cpu"))
-    standby_engine.prepare(python)
+    engine.Standby.prepare(python)
     time.sleep(THINK_S)
+    run = engine.EngineRun("predict", args, python, standby=True)
+    peaks = [0.0]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if run.process is not None and run.process.poll() is None:
+                peaks.append(peak_rss_mb(run.process.pid))
+
+    threading.Thread(target=watch, daemon=True).start()
     start = time.perf_counter()
-    outcome = engine_run("predict", args, python, standby=True).follow()
+    outcome = run.follow()
     seconds = time.perf_counter() - start
-    standby_engine.stop()
+    done.set()
+    engine.Standby.stop()
     if not outcome.ok:
         raise RuntimeError(f"the engine failed: {outcome.message()}\n{outcome.log}")
-    engine_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"plugin_s": seconds, "engine_peak_rss_mb": engine_mb}
+    return {"plugin_s": seconds, "engine_peak_rss_mb": max(peaks)}
 
 
 def _plugin(scene: Path, weights: Path, rounds: int) -> dict:

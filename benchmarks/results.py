@@ -121,7 +121,20 @@ def run_child(script: Path, *args: str) -> dict:
     return result
 
 
-def peak_rss_mb() -> float:
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """Peak resident memory of a process: Linux's ``VmHWM``, which starts afresh at ``exec``.
+
+    (``ru_maxrss`` does not: a child started with vfork or fork carries the parent's peak over
+    ``exec``, so every child of a benchmark that once held 1 GB reported 1 GB.)
+    """
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    if pid != "self":
+        return 0.0
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
