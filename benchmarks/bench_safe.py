@@ -1,29 +1,36 @@
 """Benchmark: a full-size synthetic Sentinel-1 EW GRDM product (10708 × 10487 DN per
 polarisation, the real annotation set of ``../shared/data/real/sar``) read into the 80 m arrays.
 
-Run: ``.venv/bin/python benchmarks/bench_safe.py [--keep DIR] [--zip] [--json OUT.json]``.
-Building the product takes about a minute and is kept with ``--keep`` (reused when present).
-Reading runs in a fresh process so its peak RSS is its own: open and validate, σ⁰ of HH and HV
+Run: ``.venv/bin/python benchmarks/bench_safe.py OUT [--runs 3] [--keep DIR] [--zip]
+[--size LINESxSAMPLES]``; writes ``OUT/safe.json`` (``OUT/safe_zip.json`` with ``--zip``).
+Building the product takes about a minute and is kept with ``--keep`` (reused when present);
+``--size`` builds a crop from the middle of the product instead (a quick check, not the target).
+Reading runs in fresh processes so each peak RSS is its own: open and validate, σ⁰ of HH and HV
 (calibrated, denoised, 2 × 2, dB), incidence angle and the 21 × 21 latitude/longitude grid.
 Targets (issue #16): under 6 s wall on an idle 2-core machine and under 1 GB peak RSS. The
-machine may be shared, so CPU seconds are reported beside wall seconds.
+machine may be shared, so CPU seconds are recorded beside wall seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+
+ROOT = HERE.parent
 REAL = ROOT.parent / "shared" / "data" / "real" / "sar"
+FULL_40M = (10708, 10487)
+TARGETS = {"wall_s": 6.0, "peak_rss_mb": 1024}
+MEASURED = ("open_s", "sar_s", "wall_s", "cpu_s", "peak_rss_mb")
 
 
 def _cpu() -> float:
@@ -31,19 +38,27 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _build(real: Path, folder: Path, make_zip: bool) -> Path:
-    from core.synthetic.safe import build_safe
+def _crop(size: str | None):
+    from core.synthetic.safe import SafeConfig
+
+    if size is None:
+        return SafeConfig()
+    lines, samples = (int(x) for x in size.lower().split("x"))
+    top, left = (FULL_40M[0] - lines) // 2, (FULL_40M[1] - samples) // 2
+    return SafeConfig(lines=(top, top + lines), samples=(left, left + samples))
+
+
+def _build(real: Path, folder: Path, make_zip: bool, size: str | None) -> Path:
+    from core.synthetic.safe import build_safe, zip_safe
 
     product = next(real.glob("S1*_EW_GRDM_*"))
     existing = list(folder.glob("*.SAFE"))
     if existing:
         safe = existing[0]
         if make_zip and not safe.with_suffix(".zip").exists():
-            from core.synthetic.safe import zip_safe
-
             zip_safe(safe)
     else:
-        safe = build_safe(product, folder, make_zip=make_zip).folder
+        safe = build_safe(product, folder, _crop(size), make_zip=make_zip).folder
     return safe.with_suffix(".zip") if make_zip else safe
 
 
@@ -65,65 +80,57 @@ def _read(path: str) -> dict:
         valid = float(np.isfinite(hh).mean())
         assert hv.shape == incidence.shape and lat.shape == (21, 21) and lon.shape == lat.shape
     return {
-        "open_seconds": round(opened, 3),
-        "sar_seconds": round(sar, 3),
-        "wall_seconds": round(total, 3),
-        "cpu_seconds": round(total_cpu, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "open_s": opened,
+        "sar_s": sar,
+        "wall_s": total,
+        "cpu_s": total_cpu,
         "shape_80m": shape,
-        "valid_share": round(valid, 4),
+        "valid_share": valid,
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        result = _read(sys.argv[2])
+        result["peak_rss_mb"] = peak_rss_mb()
+        print(json.dumps(result))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder for safe.json (safe_zip.json)")
     parser.add_argument("--keep", type=Path, help="folder to build (and keep) the product in")
     parser.add_argument("--zip", action="store_true", help="read the product .zip (/vsizip/)")
-    parser.add_argument("--json", type=Path, help="write the results here")
-    parser.add_argument("--repeat", type=int, default=3, help="read runs (best is reported)")
+    parser.add_argument("--runs", "--repeat", type=int, default=3, help="fresh reading processes")
+    parser.add_argument("--size", help="LINESxSAMPLES: a crop of the product (default: whole)")
     parser.add_argument("--real", type=Path, default=REAL, help="the real annotation set's folder")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    if args.child:
-        print(json.dumps(_read(args.child)))
-        return
     if not args.real.is_dir():
         sys.exit(f"The real annotation set is not at {args.real}; nothing to benchmark.")
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
+        if args.size:
+            folder = folder / f"crop_{args.size}"  # never reuse a product of another size
         folder.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
-        path = _build(args.real, folder, args.zip)
+        path = _build(args.real, folder, args.zip, args.size)
         built = time.perf_counter() - start
-        runs = []
-        for _ in range(args.repeat):
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", str(path)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    best = min(runs, key=lambda r: r["wall_seconds"])
-    result = {
-        "benchmark": "safe_read",
+        runs = [run_child(Path(__file__), str(path)) for _ in range(args.runs)]
+    name = "safe_zip" if args.zip else "safe"
+    payload = {
         "input": "zip" if args.zip else "folder",
-        "image_40m": [10708, 10487],
-        "build_seconds": round(built, 1),
-        "best": best,
-        "runs": runs,
-        "machine": {
-            "cpus": os.cpu_count(),
-            "load_average_1min": round(os.getloadavg()[0], 2),
-            "python": platform.python_version(),
-        },
-        "targets": {"wall_seconds": 6.0, "peak_rss_mb": 1024},
+        "image_40m": [int(x) for x in args.size.split("x")] if args.size else list(FULL_40M),
+        "shape_80m": runs[-1]["shape_80m"],
+        "valid_share": runs[-1]["valid_share"],
+        "build_s": built,
+        "runs": args.runs,
+        **{key: summary(run[key] for run in runs) for key in MEASURED},
+        "targets": TARGETS,
     }
-    text = json.dumps(result, indent=2)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    print(
+        f"{payload['input']} {payload['image_40m']}: read in {payload['wall_s']['median']:.2f} s "
+        f"wall, {payload['cpu_s']['median']:.2f} s CPU, peak RSS "
+        f"{payload['peak_rss_mb']['median']:.0f} MB (medians of {args.runs})"
+    )
+    print(write_result(args.out, name, payload))
 
 
 if __name__ == "__main__":

@@ -1,24 +1,28 @@
 """Benchmark: generate a full-size synthetic scene, then read it as inference will.
 
-Run: ``.venv/bin/python benchmarks/bench_scene.py [--size 5000x5200] [--keep DIR]``.
-Each stage runs in a fresh process so its peak RSS is its own. Reading for inference means:
-open and validate, the four full-grid inputs every 10th pixel (the nearest ×10 downscaling of
-MMSeaIce's test path) plus the valid-SAR mask, the 15 coarse inputs and the tie points; and,
-for comparison, each full-grid input read whole, one at a time.
+Run: ``.venv/bin/python benchmarks/bench_scene.py OUT [--size 5000x5200] [--runs 1]
+[--keep DIR]``; writes ``OUT/scene.json``. Each stage runs in a fresh process so its peak RSS
+is its own: the scene is generated once, then read ``--runs`` times. Reading for inference
+means: open and validate, the four full-grid inputs every 10th pixel (the nearest ×10
+downscaling of MMSeaIce's test path) plus the valid-SAR mask, the 15 coarse inputs and the tie
+points; and, for comparison, each full-grid input read whole, one at a time.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+
+SCENE_NAME = "20190101T000000_cis_prep.nc"
 
 
 def _generate(path: str, lines: int, samples: int) -> dict:
@@ -48,50 +52,54 @@ def _read(path: str) -> dict:
     return {"strided_seconds": strided_s, "full_each_seconds": full_s}
 
 
-def _child(stage: str, path: str, lines: int, samples: int) -> None:
-    sys.path.insert(0, str(ROOT))
-    result = _generate(path, lines, samples) if stage == "generate" else _read(path)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result))
+def _child(stage: str, path: str, lines: str, samples: str) -> dict:
+    if stage == "generate":
+        return _generate(path, int(lines), int(samples))
+    return _read(path)
 
 
-def _run(stage: str, path: Path, lines: int, samples: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", stage, str(path), str(lines), str(samples)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def measure(path: Path, lines: int, samples: int, runs: int) -> dict:
+    dims = (str(lines), str(samples))
+    gen = run_child(Path(__file__), "generate", str(path), *dims)
+    size_mb = path.stat().st_size / 1e6
+    reads = [run_child(Path(__file__), "read", str(path), *dims) for _ in range(runs)]
+    return {
+        "size": f"{lines}x{samples}",
+        "runs": runs,
+        "file_mb": size_mb,
+        "generate": {"seconds": gen["seconds"], "peak_rss_mb": gen["peak_rss_mb"]},
+        "read": {
+            key: summary(read[key] for read in reads)
+            for key in ("strided_seconds", "full_each_seconds", "peak_rss_mb")
+        },
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", default="5000x5200")
-    parser.add_argument("--keep", type=Path, help="folder to keep the scene in")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        stage, path, lines, samples = args.child
-        _child(stage, path, int(lines), int(samples))
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        result = _child(*sys.argv[2:6])
+        result["peak_rss_mb"] = peak_rss_mb()
+        print(json.dumps(result))
         return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder for scene.json")
+    parser.add_argument("--size", default="5000x5200")
+    parser.add_argument("--runs", type=int, default=1, help="fresh reading processes")
+    parser.add_argument("--keep", type=Path, help="folder to keep the scene in")
+    args = parser.parse_args()
     lines, samples = (int(x) for x in args.size.split("x"))
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
-        path = folder / "20190101T000000_cis_prep.nc"
-        gen = _run("generate", path, lines, samples)
-        size_mb = path.stat().st_size / 1e6
-        read = _run("read", path, lines, samples)
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = measure(folder / SCENE_NAME, lines, samples, args.runs)
+    gen, read = payload["generate"], payload["read"]
     print(
-        f"scene {lines} x {samples}: generated in {gen['seconds']:.1f} s "
-        f"(peak RSS {gen['peak_rss_mb']:.0f} MB), file {size_mb:.0f} MB"
+        f"scene {args.size}: generated in {gen['seconds']:.1f} s, file "
+        f"{payload['file_mb']:.0f} MB; read for inference "
+        f"{read['strided_seconds']['median']:.2f} s, each input whole "
+        f"{read['full_each_seconds']['median']:.2f} s (medians of {args.runs})"
     )
-    print(
-        f"read for inference (open, 4 full-grid inputs every 10th pixel, valid mask, "
-        f"15 coarse inputs, tie points): {read['strided_seconds']:.2f} s; "
-        f"each full-grid input read whole: {read['full_each_seconds']:.2f} s; "
-        f"peak RSS {read['peak_rss_mb']:.0f} MB"
-    )
+    print(write_result(args.out, "scene", payload))
 
 
 if __name__ == "__main__":
