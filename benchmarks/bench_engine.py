@@ -1,7 +1,8 @@
 """Benchmark: a prediction through the engine process vs the same prediction in-process.
 
-Run: ``.venv/bin/python benchmarks/bench_engine.py [--size 400x460] [--repeat 3]``. A small
-synthetic scene is predicted with the bundled weights on the CPU:
+Run: ``.venv/bin/python benchmarks/bench_engine.py OUT [--size 400x460] [--runs 3]
+[--think 8]``; writes ``OUT/engine.json``. A small synthetic scene is predicted with the bundled
+weights on the CPU:
 - in-process, warm: ``run_prediction`` in a process that already imported torch and ran once
   (what the plugin cost when it ran the model inside QGIS, from its second run on);
 - in-process, cold: the first ``run_prediction`` of a fresh process, imports included;
@@ -16,19 +17,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+
+TARGET_OVERHEAD_S = 1.5
 
 
 def _in_process(scene: str, out: str, repeat: int) -> dict:
     """Child: the first run (imports included), then ``repeat`` warm runs."""
-    sys.path.insert(0, str(ROOT))
     start = time.perf_counter()
     from core.predict.params import PredictParams
     from core.predict.run import run_prediction
@@ -46,7 +49,6 @@ def _in_process(scene: str, out: str, repeat: int) -> dict:
 
 def _engine(scene: str, out: str, repeat: int, python: str, think: float | None) -> list[float]:
     """Seconds per run; ``think``: use a standby engine started that long before each run."""
-    sys.path.insert(0, str(ROOT))
     from as_plugin import plugin_engine
 
     from core.engine.arguments import predict_arguments
@@ -71,45 +73,57 @@ def _engine(scene: str, out: str, repeat: int, python: str, think: float | None)
     return seconds
 
 
+def measure(scene: str, tmp: str, runs: int, python: str, think: float) -> dict:
+    inproc = run_child(Path(__file__), scene, f"{tmp}/inproc", str(runs))
+    standby = _engine(scene, f"{tmp}/s", runs, python, think)
+    cold = _engine(scene, f"{tmp}/c", runs, python, None)
+    warm = summary(inproc["warm"])
+    result = {
+        "in_process_warm_s": warm,
+        "in_process_cold_s": summary([inproc["cold"]]),
+        "in_process_peak_rss_mb": inproc["peak_rss_mb"],
+        "engine_standby_s": summary(standby),
+        "engine_cold_s": summary(cold),
+    }
+    result["overhead_s"] = {
+        "standby": result["engine_standby_s"]["median"] - warm["median"],
+        "cold": result["engine_cold_s"]["median"] - warm["median"],
+    }
+    return result
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        scene, out, repeat = sys.argv[2:5]
+        result = _in_process(scene, out, int(repeat))
+        result["peak_rss_mb"] = peak_rss_mb()
+        print(json.dumps(result))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder for engine.json")
     parser.add_argument("--size", default="400x460", help="LINESxSAMPLES (default 400x460)")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--runs", "--repeat", type=int, default=3, help="runs of each kind")
     parser.add_argument("--engine-python", default=sys.executable)
     parser.add_argument(
         "--think", type=float, default=8.0, help="seconds between standby start and run"
     )
-    parser.add_argument(
-        "--child", nargs=3, metavar=("SCENE", "OUT", "REPEAT"), help=argparse.SUPPRESS
-    )
     args = parser.parse_args()
-    if args.child:
-        scene, out, repeat = args.child
-        print(json.dumps(_in_process(scene, out, int(repeat))))
-        return
-    sys.path.insert(0, str(ROOT))
     from core.synthetic.generate import SynthConfig, synthesize
 
     lines, samples = (int(n) for n in args.size.split("x"))
     with tempfile.TemporaryDirectory() as tmp:
         scene = str(synthesize(Path(tmp), SynthConfig(lines=lines, samples=samples, seed=5)))
-        child = subprocess.run(
-            [sys.executable, __file__, "--child", scene, f"{tmp}/inproc", str(args.repeat)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        inproc = json.loads(child.stdout.strip().splitlines()[-1])
-        standby = _engine(scene, f"{tmp}/s", args.repeat, args.engine_python, args.think)
-        cold = _engine(scene, f"{tmp}/c", args.repeat, args.engine_python, None)
-    warm = statistics.median(inproc["warm"])
-    print(f"scene {args.size}, CPU, bundled weights, median of {args.repeat}")
-    print(f"in-process, warm : {warm:6.2f} s")
-    print(f"in-process, cold : {inproc['cold']:6.2f} s (first run of a process, imports included)")
-    for name, runs in (("standby", standby), ("cold", cold)):
-        median = statistics.median(runs)
-        each = ", ".join(f"{s:.2f}" for s in runs)
-        print(f"engine, {name:8} : {median:6.2f} s, overhead {median - warm:+.2f} s (runs: {each})")
+        measured = measure(scene, tmp, args.runs, args.engine_python, args.think)
+    payload = {"size": args.size, "device": "cpu", "runs": args.runs, "think_s": args.think}
+    payload.update(measured)
+    payload["target_overhead_s"] = TARGET_OVERHEAD_S
+    overhead = measured["overhead_s"]
+    print(
+        f"scene {args.size}, CPU, medians of {args.runs}: in-process warm "
+        f"{measured['in_process_warm_s']['median']:.2f} s; engine overhead: standby "
+        f"{overhead['standby']:+.2f} s, cold {overhead['cold']:+.2f} s"
+    )
+    print(write_result(args.out, "engine", payload))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """Benchmark: training throughput, the share of step time spent on data, and the projected
 time of the full ``paper`` preset (150 000 iterations) on this machine.
 
-Run: ``.venv/bin/python benchmarks/bench_train.py [--preset paper] [--steps 100]
-[--scenes 8] [--size 3000x3100] [--device auto] [--keep DIR]``. It generates synthetic scenes
-(in parallel), caches them, then trains two short epochs with the preset's batch, patch and
-model through the real training loop, and reports the second (warm) epoch. Validation cost
-is measured on the validation scenes and scaled to the 17 scenes of ~500 × 520 the paper
-validates on every epoch.
+Run: ``.venv/bin/python benchmarks/bench_train.py OUT [--preset paper] [--steps 100]
+[--scenes 8] [--size 3000x3100] [--device auto] [--keep DIR]``; writes ``OUT/train.json``
+(``--json FILE`` instead writes the same record to FILE, as ``gpu_check.sh`` does). It
+generates synthetic scenes (in parallel), caches them, then trains two short epochs with the
+preset's batch, patch and model through the real training loop, and reports the second (warm)
+epoch. Validation cost is measured on the validation scenes and scaled to the 17 scenes of
+~500 × 520 the paper validates on every epoch. The smallest setting (``--preset smoke --steps 4
+--scenes 1 --size 400x440 --device cpu``) runs on a CPU in well under a minute.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from results import write_result  # noqa: E402
 
 PAPER_VAL_PIXELS = 17 * 500 * 520  # valset2: 17 whole scenes at /10
 
@@ -34,7 +38,8 @@ def _synth(args: tuple[str, int, int, int]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, nargs="?", help="folder for train.json")
     parser.add_argument("--preset", default="paper")
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--scenes", type=int, default=8)
@@ -42,8 +47,10 @@ def main() -> None:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--keep", type=Path)
-    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--json", type=Path, help="write the result to this file instead")
     args = parser.parse_args()
+    if (args.out is None) == (args.json is None):
+        parser.error("give either the folder OUT or --json FILE")
     import torch
 
     from core.model.bundle import load_bundle
@@ -98,37 +105,31 @@ def main() -> None:
     val_paper = val_s * PAPER_VAL_PIXELS / val_pixels
     projected = preset.iterations / it_s + preset.epochs * val_paper
     device = choice.describe()
+    figures = {
+        "preset": args.preset,
+        "device": device,
+        "batch_size": config.batch_size,
+        "patch_size": config.patch_size,
+        "channels": len(config.channels),
+        "scenes": args.scenes,
+        "size": args.size,
+        "steps": result.steps,
+        "iterations_per_s": it_s,
+        "data_share": warm["data_share"],
+        "gpu_memory_gib": gpu_memory,
+        "validation_s_per_epoch": val_paper,
+        "iterations": preset.iterations,
+        "validations": preset.epochs,
+        "projected_min": projected / 60,
+    }
     print(
-        f"device {device}; preset {args.preset}: batch {config.batch_size}, patch "
-        f"{config.patch_size}, {len(config.channels)} channels, steps {result.steps}"
+        f"device {device}; preset {args.preset}: {it_s:.2f} iterations/s "
+        f"({it_s * config.batch_size:.0f} patches/s), data share "
+        f"{100 * warm['data_share']:.1f} %; projected {preset.iterations} iterations: "
+        f"{projected / 60:.1f} min"
     )
-    print(
-        f"warm epoch: {it_s:.2f} iterations/s ({it_s * config.batch_size:.0f} patches/s), "
-        f"data share of step time {100 * warm['data_share']:.1f} %"
-    )
-    print(f"validation: ~{val_paper:.2f} s per epoch at the paper's 17 scenes")
-    print(
-        f"projected full '{args.preset}' preset ({preset.iterations} iterations, "
-        f"{preset.epochs} validations): {projected / 60:.1f} min"
-    )
-    if args.json:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-        from results import write_result
-
-        figures = {
-            "preset": args.preset,
-            "device": device,
-            "batch_size": config.batch_size,
-            "patch_size": config.patch_size,
-            "steps": result.steps,
-            "iterations_per_s": it_s,
-            "data_share": warm["data_share"],
-            "gpu_memory_gib": gpu_memory,
-            "validation_s_per_epoch": val_paper,
-            "iterations": preset.iterations,
-            "projected_min": projected / 60,
-        }
-        write_result(args.json.parent, args.json.stem, figures)
+    target = args.json or args.out / "train.json"
+    print(write_result(target.parent, target.stem, figures))
 
 
 if __name__ == "__main__":
