@@ -33,9 +33,7 @@ CHOICES = {
 
 def measure(polygons: int, runs: int) -> dict:
     rng = np.random.default_rng(0)
-    fields = {
-        f: rng.choice(np.array(CHOICES[f[0]], dtype=object), polygons) for f in CODE_FIELDS
-    }
+    fields = {f: rng.choice(np.array(CHOICES[f[0]], dtype=object), polygons) for f in CODE_FIELDS}
     fields["POLY_TYPE"] = rng.choice(np.array(["I", "I", "I", "W", "L"], dtype=object), polygons)
     seconds = []
     for _ in range(runs):

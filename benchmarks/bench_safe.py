@@ -110,6 +110,7 @@ def main() -> None:
         if args.size:
             folder = folder / f"crop_{args.size}"  # never reuse a product of another size
         folder.mkdir(parents=True, exist_ok=True)
+        reused = any(folder.glob("*.SAFE"))
         start = time.perf_counter()
         path = _build(args.real, folder, args.zip, args.size)
         built = time.perf_counter() - start
@@ -121,6 +122,7 @@ def main() -> None:
         "shape_80m": runs[-1]["shape_80m"],
         "valid_share": runs[-1]["valid_share"],
         "build_s": built,
+        "reused": reused,
         "runs": args.runs,
         **{key: summary(run[key] for run in runs) for key in MEASURED},
         "targets": TARGETS,

@@ -31,6 +31,10 @@ def _spread(s: dict, unit: str = "s", digits: int = 2) -> str:
     )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}es" if noun.endswith("s") else f"{n} {noun}s"
+
+
 def _provenance(result: dict) -> str:
     m, v, g = result["machine"], result["versions"], result["git"]
     libs = ", ".join(f"{k} {val}" for k, val in v.items())
@@ -131,10 +135,146 @@ def gpu_table(result: dict) -> str:
     return "\n".join([*lines, "", _provenance(result)])
 
 
+def eggcode_table(result: dict) -> str:
+    lines = [
+        f"{result['polygons']} chart polygons' egg codes, strings as read from shapefiles (blanks "
+        f"and -9 included), {_count(result['seconds']['n'], 'run')} in one process; "
+        f"{result['undecodable']} undecodable.",
+        "",
+        "| what | seconds: median (min to max) | target |",
+        "|---|---|---|",
+        f"| parse + decode | {_spread(result['seconds'], digits=3)} | < {result['target_s']:g} s |",
+    ]
+    return "\n".join([*lines, "", _provenance(result)])
+
+
+def scene_table(result: dict) -> str:
+    gen, read = result["generate"], result["read"]
+    lines = [
+        f"Synthetic scene {result['size']} (seed 0, a {result['file_mb']:.0f} MB file), each "
+        f"stage a fresh process; generated once, read {_count(result['runs'], 'time')}.",
+        "",
+        "| what | wall: median (min to max) | peak RSS |",
+        "|---|---|---|",
+        f"| generate the scene | {gen['seconds']:.2f} s | {gen['peak_rss_mb']:.0f} MB |",
+        "| read for inference: open, the four full-grid inputs every 10th pixel, valid mask, "
+        f"15 coarse inputs, tie points | {_spread(read['strided_seconds'])} | "
+        f"{read['peak_rss_mb']['median']:.0f} MB |",
+        "| then each full-grid input read whole, one at a time | "
+        f"{_spread(read['full_each_seconds'])} | |",
+    ]
+    return "\n".join([*lines, "", _provenance(result)])
+
+
+def draft_table(result: dict) -> str:
+    source = f"a {result['size']} synthetic scene" if result.get("size") else "the run"
+    stages = ", ".join(f"{k} {v:.2f} s" for k, v in result["stages"].items())
+    agreement = ", ".join(f"{k} {v:.1f} %" for k, v in result["agreement_percent"].items())
+    lines = [
+        f"The prediction of {source} ({result['run']}) turned into a draft chart, minimum "
+        f"polygon area {result['min_area_km2']:g} km², one run in one process.",
+        "",
+        "| what | wall | target |",
+        "|---|---|---|",
+        f"| draft chart of {result['polygons']} polygons, read-back check included | "
+        f"{result['total_s']:.2f} s | ≤ {result['target_s']:g} s |",
+        "",
+        f"Stages: {stages}. The chart read back agrees with the prediction on {agreement} of "
+        "the valid cells.",
+    ]
+    return "\n".join([*lines, "", _provenance(result)])
+
+
+def safe_table(result: dict) -> str:
+    lines_40m, samples_40m = result["image_40m"]
+    targets = result["targets"]
+    built = (
+        "kept from an earlier run"
+        if result.get("reused")
+        else f"built in {result['build_s']:.0f} s"
+    )
+    lines = [
+        f"Synthetic Sentinel-1 EW GRDM product of {lines_40m} × {samples_40m} DN per "
+        f"polarisation ({built}), read from the "
+        f"{result['input']} into the 80 m arrays {result['shape_80m'][0]} × "
+        f"{result['shape_80m'][1]}; {_count(result['runs'], 'fresh process')}.",
+        "",
+        "| what (from the start of the read) | wall: median (min to max) | CPU time | peak RSS "
+        "| target |",
+        "|---|---|---|---|---|",
+        f"| open and validate | {_spread(result['open_s'])} | | | |",
+        f"| … and σ⁰ of HH and HV (calibrated, denoised, 2 × 2, dB) | "
+        f"{_spread(result['sar_s'])} | | | |",
+        f"| … and the incidence angle and the 21 × 21 latitude/longitude grid | "
+        f"{_spread(result['wall_s'])} | {result['cpu_s']['median']:.2f} s | "
+        f"{result['peak_rss_mb']['median']:.0f} MB | ≤ {targets['wall_s']:g} s idle, "
+        f"≤ {targets['peak_rss_mb']:g} MB |",
+    ]
+    return "\n".join([*lines, "", _provenance(result)])
+
+
+def engine_table(result: dict) -> str:
+    overhead = result["overhead_s"]
+    target = f"≤ {result['target_overhead_s']:g} s"
+    lines = [
+        f"Synthetic scene {result['size']}, CPU, bundled weights, "
+        f"{_count(result['runs'], 'run')} of each kind; a standby engine is started "
+        f"{result['think_s']:g} s before its run. "
+        "Overhead: the median minus the warm in-process median.",
+        "",
+        "| what | wall: median (min to max) | overhead | target |",
+        "|---|---|---|---|",
+        "| in-process, warm (the model inside QGIS, from its second run) | "
+        f"{_spread(result['in_process_warm_s'])} | | |",
+        "| in-process, cold (the first run of a fresh process, imports included) | "
+        f"{_spread(result['in_process_cold_s'])} | | |",
+        "| engine, standby (the dock's way: the command handed to a waiting engine) | "
+        f"{_spread(result['engine_standby_s'])} | {overhead['standby']:+.2f} s | {target} |",
+        "| engine, cold (`python -m core --json predict` started afresh: Processing's way) | "
+        f"{_spread(result['engine_cold_s'])} | {overhead['cold']:+.2f} s | |",
+    ]
+    return "\n".join([*lines, "", _provenance(result)])
+
+
+def train_table(result: dict) -> str:
+    it_s, batch = result["iterations_per_s"], result["batch_size"]
+    memory = result.get("gpu_memory_gib")
+    validations = f" and {result['validations']} validations" if "validations" in result else ""
+    scenes = (
+        f" on {_count(result['scenes'], 'synthetic scene')} of {result['size']}"
+        if "scenes" in result
+        else ""
+    )
+    lines = [
+        f"Preset `{result['preset']}` on {result['device']}: batch {batch}, patch "
+        f"{result['patch_size']}, {result['steps']} steps in two short epochs{scenes}; the "
+        "figures are the warm (second) epoch's.",
+        "",
+        "| what | figure |",
+        "|---|---|",
+        f"| iterations/s | {it_s:.2f} ({it_s * batch:.0f} patches/s) |",
+        f"| data share of the step time | {100 * result['data_share']:.1f} % |",
+        f"| GPU memory | {'—' if memory is None else f'{memory:.2f} GiB'} |",
+        "| validation per epoch, scaled to the paper's 17 scenes | "
+        f"{result['validation_s_per_epoch']:.2f} s |",
+        f"| projected time of the whole preset: {result['iterations']} iterations"
+        f"{validations} | "
+        f"{result['projected_min']:.1f} min |",
+    ]
+    return "\n".join([*lines, "", _provenance(result)])
+
+
 RENDERERS = {
     "predict": ("Scoring form, side by side", predict_table),
     "end_to_end": ("End to end and batch", end_to_end_table),
     "gpu_check": ("GPU check", gpu_table),
+    "eggcode": ("Egg codes decoded", eggcode_table),
+    "scene": ("Synthetic scene: generating and reading it", scene_table),
+    "draft": ("Draft chart", draft_table),
+    "safe": ("Sentinel-1 product read, .SAFE folder", safe_table),
+    "safe_zip": ("Sentinel-1 product read, .zip", safe_table),
+    "engine": ("Engine process and in-process prediction", engine_table),
+    "train": ("Training throughput", train_table),
 }
 
 
