@@ -58,11 +58,17 @@ test-install: setup
 test-qgis-matrix:
 	bash scripts/qgis_matrix.sh bookworm-backports trixie-backports
 
-# Benchmarks on a full synthetic scene (about 10 min on 2 cores): JSON into build/bench/, then
+# Benchmarks on a full synthetic scene (about 12 min on 2 cores): JSON into build/bench/, then
 # the tables of docs/benchmarks.md (tables.py --write docs/benchmarks.md to update them there).
+# Not here: bench_safe.py (needs ../shared's annotation set, builds a 450 MB product) and
+# bench_train.py (a GPU's work at its defaults).
 bench: setup
 	$(PY) benchmarks/bench_predict.py build/bench --data build/bench/data --runs 3
 	$(PY) benchmarks/bench_end_to_end.py build/bench --data build/bench/data --runs 3 --batch 20
+	$(PY) benchmarks/bench_eggcode.py build/bench
+	$(PY) benchmarks/bench_scene.py build/bench --runs 3
+	$(PY) benchmarks/bench_draft.py build/bench --data build/bench/data
+	$(PY) benchmarks/bench_engine.py build/bench
 	$(PY) benchmarks/tables.py build/bench
 
 # The real QGIS desktop under Xvfb: a fresh profile, a scene run from the dock, its draft chart
