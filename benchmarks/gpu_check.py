@@ -149,7 +149,7 @@ def summarise(out: Path, steps: list[str]) -> int:
             {
                 "training `paper`: warm iterations/s": f"{t['iterations_per_s']:.2f}",
                 "training: data share of step time": f"{100 * t['data_share']:.1f} %",
-                "training: GPU memory": f"{t.get('gpu_memory_gib', float('nan')):.2f} GiB",
+                "training: GPU memory": f"{t.get('gpu_memory_gib') or float('nan'):.2f} GiB",
                 "training: projected 150 000 iterations": f"{t['projected_min']:.1f} min",
             }
         )
