@@ -4,8 +4,9 @@ A fresh process spends about a second importing torch and as long again reading 
 scene (netCDF decompression, which releases the GIL). ``ModelLoader`` lets the two overlap:
 its thread imports torch, reads and checks the weights and folds batch norm while the caller
 opens and reads the scene; ``get()`` waits for the model right before the forward pass. For
-that, torch is imported only here, inside the thread's work, and in forward.py: the modules
-that read a scene must not import it at their top.
+that, the modules that open and read a scene (run.py, batch.py and what they import) must not
+import torch at their top: torch and the modules that do (forward.py, device.py, model/unet.py,
+model/bundle.py) are imported in ``LoadedModel.load``, in the thread, and in ``infer``.
 """
 
 from __future__ import annotations
