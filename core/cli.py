@@ -229,6 +229,7 @@ def _preload() -> None:
         from .compare import run as _compare_run  # noqa: F401
         from .draft import make as _make  # noqa: F401
         from .predict import batch as _batch  # noqa: F401
+        from .predict import forward as _forward  # noqa: F401 (torch: batch leaves it to a thread)
     except ImportError:  # the command itself will say what is missing
         pass
 

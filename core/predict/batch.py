@@ -22,8 +22,9 @@ from ..output.georef import parse_crs
 from ..safe.container import is_safe_product
 from ..scene.names import parse_scene_id, prep_name
 from ..scene.reader import open_scene
+from .loading import LoadedModel, ModelLoader
 from .progress import Reporter
-from .run import LoadedModel, PredictParams, cache_key, finished_run, run_prediction
+from .run import PredictParams, cache_key, finished_run, run_prediction
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,9 @@ class BatchReport:
         return "\n".join(lines)
 
 
-def already_done(scene: Path, out_dir: Path, loaded: LoadedModel, params: PredictParams) -> bool:
+def already_done(
+    scene: Path, out_dir: Path, model: LoadedModel | ModelLoader, params: PredictParams
+) -> bool:
     try:
         name = parse_scene_id(scene.name).name
     except ValueError:  # a renamed file: its id is inside
@@ -124,7 +127,7 @@ def already_done(scene: Path, out_dir: Path, loaded: LoadedModel, params: Predic
             name = opened.info.scene_id.name
     folder = out_dir / name
     record = finished_run(folder) or {}
-    return record.get("cache_key") == cache_key(scene, loaded.manifest, params) and complete(
+    return record.get("cache_key") == cache_key(scene, model.manifest, params) and complete(
         folder, record
     )
 
@@ -150,20 +153,24 @@ def run_batch(
     shard: Shard,
     on_scene: SceneReporter | None = None,
 ) -> BatchReport:
-    """Predict this shard's scenes with one loaded model; a failing scene is reported, not
-    fatal. Differing earlier outputs are replaced only with ``params.overwrite``."""
+    """Predict this shard's scenes with one model, loaded while the first scene is read; a
+    failing scene is reported, not fatal (a model that fails to load is). Differing earlier
+    outputs are replaced only with ``params.overwrite``."""
     mine = shard.take(scenes)
     parse_crs(params.crs)  # a bad CRS fails once, before the model loads, not once per scene
-    loaded = LoadedModel.load(params.weights, params.device)
     report = BatchReport()
-    for i, scene in enumerate(mine):
-        try:
-            if already_done(scene, out_dir, loaded, params):
-                report.skipped.append(scene)
-                continue
-            reporter = on_scene(i, len(mine), scene) if on_scene else Reporter()
-            result = run_prediction(scene, out_dir, params, loaded, reporter)
-            report.done.append((scene, result.folder))
-        except Exception as error:  # one scene never stops the batch
-            report.failed.append((scene, describe_failure(error)))
+    with ModelLoader(params.weights, params.device) as model:
+        for i, scene in enumerate(mine):
+            try:
+                if already_done(scene, out_dir, model, params):
+                    report.skipped.append(scene)
+                    continue
+                reporter = on_scene(i, len(mine), scene) if on_scene else Reporter()
+                result = run_prediction(scene, out_dir, params, model, reporter)
+                report.done.append((scene, result.folder))
+            except Exception as error:  # one scene never stops the batch
+                if model.failed_with(error):
+                    raise
+                report.failed.append((scene, describe_failure(error)))
+        model.get()  # weights that cannot load fail the batch, even if no scene got that far
     return report

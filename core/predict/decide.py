@@ -15,9 +15,18 @@ import numpy as np
 
 from ..errors import ModelFormatError
 from ..icechart.classes import MASK, SIC
-from .forward import RawOutputs
 
 SIC_MAX = SIC.n_classes - 1
+
+
+@dataclass
+class RawOutputs:
+    """Per-pixel outputs at the downscaled grid, as float32 numpy arrays (made by forward.py;
+    kept here, free of torch, so that reading a scene never imports torch)."""
+
+    sic: np.ndarray  # (h, w) tenths, before rounding
+    sod: np.ndarray  # (classes, h, w) probabilities
+    floe: np.ndarray  # (classes, h, w) probabilities
 
 
 @dataclass

@@ -10,22 +10,13 @@ whole-scene pass.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from ..model.unet import MultiTaskUNet
+from .decide import RawOutputs
 from .device import DeviceChoice
-
-
-@dataclass
-class RawOutputs:
-    """Per-pixel outputs at the downscaled grid, as float32 numpy arrays."""
-
-    sic: np.ndarray  # (h, w) tenths, before rounding
-    sod: np.ndarray  # (classes, h, w) probabilities
-    floe: np.ndarray  # (classes, h, w) probabilities
 
 
 def _stack(model: torch.nn.Module, x: torch.Tensor, device: DeviceChoice) -> torch.Tensor:

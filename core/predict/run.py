@@ -9,61 +9,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from ..about import about
 from ..icechart.classes import CHART_NAMES
-from ..model.bundle import load_bundle
-from ..model.manifest import Manifest, read_manifest, resolve_weights
-from ..model.unet import MultiTaskUNet, fold_batch_norm
+from ..model.manifest import Manifest
 from ..output.contract import RUN_FILE, run_layers
 from ..output.folder import atomic_folder, refuse_existing
 from ..output.georef import SwathGeoref, parse_crs
 from ..output.layers import LayerWriter
 from ..scene.reader import Scene, SceneInfo, open_scene
 from .decide import Prediction, decide, to_full_grid
-from .device import DeviceChoice, choose_device
-from .forward import forward
 from .inputs import Inputs, InputSpec, build_inputs
+from .loading import LoadedModel, ModelLoader
 from .params import PredictParams
 from .progress import Reporter
 from .stages import STARTING, Stages
 
 RUN_FORMAT_VERSION = 2  # 2: run.json "layers" is the list of core/output/contract.py
-
-
-@dataclass
-class LoadedModel:
-    model: MultiTaskUNet
-    manifest: Manifest
-    device: DeviceChoice
-    path: Path
-    load_seconds: float = 0.0
-    load_recorded: bool = False  # a run.json counted the loading already (batches load once)
-
-    @classmethod
-    def load(cls, weights: Path | None = None, device: str = "auto") -> LoadedModel:
-        start = time.perf_counter()
-        choice = choose_device(device)
-        path = resolve_weights(weights)
-        model, manifest = load_bundle(path, choice.device)
-        model = fold_batch_norm(model)
-        model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
-        return cls(model, manifest, choice, path, time.perf_counter() - start)
-
-
-@dataclass
-class ScenePrediction:
-    info: SceneInfo
-    prediction: Prediction
-    factor: int
-    seconds: dict[str, float]
 
 
 @dataclass
@@ -90,23 +57,13 @@ def infer(
     masked: bool = True,
 ) -> Prediction:
     """Decided classes; ``masked``: 255 where the SAR has no data or the pixel is land."""
+    from .forward import forward  # imports torch: not at the top (see loading.py)
+
     report("model")
     raw = forward(loaded.model, inputs.x, loaded.device, tile=tile_size)
     report("model", 0.9)
     everywhere = inputs.finite if inputs.finite is not None else np.ones_like(inputs.valid)
     return decide(raw, inputs.valid if masked else everywhere)  # non-finite inputs: never charted
-
-
-def predict_open_scene(
-    scene: Scene, loaded: LoadedModel, tile_size: int | None = None, report: Reporter | None = None
-) -> ScenePrediction:
-    report = report or Reporter()
-    start = time.perf_counter()
-    inputs = read_inputs(scene, loaded.manifest, report)
-    read_s = time.perf_counter() - start
-    prediction = infer(inputs, loaded, tile_size, report)
-    seconds = {"reading": read_s, "model": time.perf_counter() - start - read_s}
-    return ScenePrediction(scene.info, prediction, inputs.factor, seconds)
 
 
 def open_for(path: str | Path, manifest: Manifest) -> Scene:
@@ -155,54 +112,57 @@ def run_prediction(
     scene_path: str | Path,
     out_dir: str | Path,
     params: PredictParams,
-    loaded: LoadedModel | None = None,
+    loaded: LoadedModel | ModelLoader | None = None,
     report: Reporter | None = None,
 ) -> RunResult:
-    """Predict one scene and write its layers into ``out_dir/<scene name>/``."""
+    """Predict one scene and write its layers into ``out_dir/<scene name>/``.
+
+    ``loaded``: the model, or a ``ModelLoader`` still loading it; without one, the model loads
+    in the background while the scene is opened and read.
+    """
+    if loaded is None:
+        parse_crs(params.crs)  # a bad CRS fails before any loading starts
+        with ModelLoader(params.weights, params.device) as loader:
+            return run_prediction(scene_path, out_dir, params, loader, report)
     stages = Stages()
     scene_path, out_dir = Path(scene_path), Path(out_dir)
     report = report or Reporter()
     parse_crs(params.crs)
-    manifest = loaded.manifest if loaded else read_manifest(resolve_weights(params.weights))
-    with open_for(scene_path, manifest) as scene:
+    with open_for(scene_path, loaded.manifest) as scene:
         folder = out_dir / scene.info.scene_id.name
         refuse_existing(folder, params.overwrite)  # before any work, not after
         stages.lap("opening scene")
-        if loaded is None:
-            loaded = LoadedModel.load(params.weights, params.device)
-            loaded.load_recorded = True
-            stages.lap("loading model")
-        elif not loaded.load_recorded:  # loaded before this run, by a batch: counted once
-            loaded.load_recorded = True
-            stages.moved_before(STARTING, "loading model", loaded.load_seconds)
-        result = predict_open_scene(scene, loaded, params.tile_size, report)
-        stages.absorb(result.seconds)
+        inputs = read_inputs(scene, loaded.manifest, report)
+        stages.lap("reading")
+        model = _wait_for_model(loaded, stages)
+        prediction = infer(inputs, model, params.tile_size, report)
+        stages.lap("model")
         report("writing layers")
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         tags = {
             "SEA_ICE_MAPPER_VERSION": about().version,
-            "SCENE": result.info.scene_id.name,
-            "MODEL_SHA256": loaded.manifest.weights_sha256,
-            "DEVICE": loaded.device.describe(),
+            "SCENE": scene.info.scene_id.name,
+            "MODEL_SHA256": model.manifest.weights_sha256,
+            "DEVICE": model.device.describe(),
             "CREATED": created,
         }
         lat, lon = scene.latlon()
-        georef = SwathGeoref(lat, lon, result.info.shape, params.crs)
+        georef = SwathGeoref(lat, lon, scene.info.shape, params.crs)
         with atomic_folder(folder, params.overwrite) as staging:
             n_layers = (
-                6 + 2 * params.sar_layers + 3 * bool(params.chart_layers and result.info.charts_in)
+                6 + 2 * params.sar_layers + 3 * bool(params.chart_layers and scene.info.charts_in)
             )
             writer = LayerWriter(
                 staging,
                 georef,
-                result.factor,
+                inputs.factor,
                 tags,
                 lambda key: report("writing layers", len(writer.written) / n_layers),
             )
-            writer.charts(result.prediction.charts())
-            writer.confidences(result.prediction.confidences())
-            if params.chart_layers and result.info.charts_in:
-                labels = {c: scene.read_chart(c, step=result.factor) for c in CHART_NAMES}
+            writer.charts(prediction.charts())
+            writer.confidences(prediction.confidences())
+            if params.chart_layers and scene.info.charts_in:
+                labels = {c: scene.read_chart(c, step=inputs.factor) for c in CHART_NAMES}
                 writer.charts(labels, labels=True)
             stages.lap("writing layers")
             if params.sar_layers:
@@ -211,20 +171,20 @@ def run_prediction(
             seconds = stages.seconds  # publishing the folder (a rename) is all that follows
             record = {
                 "format_version": RUN_FORMAT_VERSION,
-                "scene": result.info.scene_id.name,
+                "scene": scene.info.scene_id.name,
                 "scene_file": scene_path.name,
-                "scene_time": result.info.time.isoformat(),
-                "ice_service": result.info.ice_service,
+                "scene_time": scene.info.time.isoformat(),
+                "ice_service": scene.info.ice_service,
                 "created": created,
                 "version": about().version,
                 "model": {
-                    "sha256": loaded.manifest.weights_sha256,
-                    "summary": loaded.manifest.summary(),
-                    "path": str(loaded.path),
+                    "sha256": model.manifest.weights_sha256,
+                    "summary": model.manifest.summary(),
+                    "path": str(model.path),
                 },
-                "device": loaded.device.describe(),
+                "device": model.device.describe(),
                 "params": {**asdict(params), "weights": str(params.weights or "bundled")},
-                "cache_key": cache_key(scene_path, loaded.manifest, params),
+                "cache_key": cache_key(scene_path, model.manifest, params),
                 "layers": run_layers(writer.written, staging),
                 "seconds": seconds,
             }
@@ -233,8 +193,24 @@ def run_prediction(
     return RunResult(
         folder,
         layers,
-        result.info,
-        loaded.device.describe(),
-        loaded.manifest.weights_sha256,
+        scene.info,
+        model.device.describe(),
+        model.manifest.weights_sha256,
         seconds,
     )
+
+
+def _wait_for_model(loaded: LoadedModel | ModelLoader, stages: Stages) -> LoadedModel:
+    """The model, its loading recorded in the first run.json of a process that has it."""
+    if isinstance(loaded, ModelLoader):
+        model = loaded.get()
+        if not model.load_recorded:
+            model.load_recorded = True
+            # Loaded in the background while this run opened and read its scene: the stage is
+            # the time this run waited for the model, the part of its loading not overlapped.
+            stages.lap("loading model")
+        return model
+    if not loaded.load_recorded:  # loaded before this run (by the caller): counted once
+        loaded.load_recorded = True
+        stages.moved_before(STARTING, "loading model", loaded.load_seconds)
+    return loaded

@@ -1,5 +1,6 @@
 """run.json records every stage of a process: the stages of its runs add up to its wall time,
-and a batch pays (and records) the process start and the model loading once."""
+and a batch pays (and records) the process start and the model loading once: the time its
+first scene waited for the model, which loads while that scene is read."""
 
 from __future__ import annotations
 
@@ -54,8 +55,10 @@ def test_a_batch_records_start_up_and_loading_once_and_its_stages_add_up(
         "writing SAR layers",
     } <= set(first)
     assert "starting and importing" not in second and "loading model" not in second
-    assert first["loading model"] > 0
-    assert first["starting and importing"] > 0.3  # at least importing torch
+    assert first["loading model"] > 0  # the wait for the model, loaded while reading
+    order = list(first)
+    assert order.index("reading") < order.index("loading model") < order.index("model")
+    assert first["starting and importing"] > 0.1  # at least numpy, netCDF4 and rasterio
     total = sum(first.values()) + sum(second.values())
     assert total <= wall
     assert wall - total < max(1.0, 0.25 * wall), (wall, first, second)  # interpreter exit
