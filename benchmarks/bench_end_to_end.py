@@ -28,7 +28,7 @@ START = time.perf_counter()
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+from results import peak_rss_mb, run_child, serve_child, summary, write_result  # noqa: E402
 
 THINK_S = 5.0  # an analyst choosing the next scene: the standby engine has imported torch
 
@@ -139,10 +139,7 @@ def _batch(scene: Path, weights: Path, count: int, single_wall: float) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        result = _child(*sys.argv[2:6])
-        result["peak_rss_mb"] = peak_rss_mb()
-        print(json.dumps(result))
+    if serve_child(_child):
         return
     from scenes import full_scene, random_weights
 

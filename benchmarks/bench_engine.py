@@ -16,7 +16,6 @@ The overhead of the engine is its time minus the warm in-process time (target â‰
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+from results import run_child, serve_child, summary, write_result  # noqa: E402
 
 TARGET_OVERHEAD_S = 1.5
 
@@ -93,11 +92,7 @@ def measure(scene: str, tmp: str, runs: int, python: str, think: float) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        scene, out, repeat = sys.argv[2:5]
-        result = _in_process(scene, out, int(repeat))
-        result["peak_rss_mb"] = peak_rss_mb()
-        print(json.dumps(result))
+    if serve_child(lambda scene, out, repeat: _in_process(scene, out, int(repeat))):
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder for engine.json")

@@ -25,7 +25,7 @@ START = time.perf_counter()
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+from results import run_child, serve_child, summary, write_result  # noqa: E402
 
 KINDS = ("floor_whole", "floor_strided", "scoring", "reference")
 FLOORS = KINDS[:2]
@@ -98,10 +98,7 @@ def measure(scene: Path, weights: Path, kinds: tuple[str, ...], rounds: int) -> 
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        result = _child(*sys.argv[2:5])
-        result["peak_rss_mb"] = peak_rss_mb()
-        print(json.dumps(result))
+    if serve_child(_child):
         return
     from scenes import full_scene, random_weights
 

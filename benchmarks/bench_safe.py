@@ -14,7 +14,6 @@ machine may be shared, so CPU seconds are recorded beside wall seconds.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+from results import run_child, serve_child, summary, write_result  # noqa: E402
 
 ROOT = HERE.parent
 REAL = ROOT.parent / "shared" / "data" / "real" / "sar"
@@ -90,10 +89,7 @@ def _read(path: str) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        result = _read(sys.argv[2])
-        result["peak_rss_mb"] = peak_rss_mb()
-        print(json.dumps(result))
+    if serve_child(_read):
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder for safe.json (safe_zip.json)")

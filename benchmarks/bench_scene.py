@@ -11,7 +11,6 @@ points; and, for comparison, each full-grid input read whole, one at a time.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from results import peak_rss_mb, run_child, summary, write_result  # noqa: E402
+from results import run_child, serve_child, summary, write_result  # noqa: E402
 
 SCENE_NAME = "20190101T000000_cis_prep.nc"
 
@@ -76,10 +75,7 @@ def measure(path: Path, lines: int, samples: int, runs: int) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        result = _child(*sys.argv[2:6])
-        result["peak_rss_mb"] = peak_rss_mb()
-        print(json.dumps(result))
+    if serve_child(_child):
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder for scene.json")

@@ -17,7 +17,7 @@ import subprocess  # nosec B404: fixed argument lists, never a shell
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -102,6 +102,17 @@ def summary(values: Iterable[float]) -> dict:
         "n": len(runs),
         "runs": runs,
     }
+
+
+def serve_child(work: Callable[..., dict]) -> bool:
+    """In a process ``run_child`` started (``--child ARGS``): print ``work(*ARGS)`` as JSON with
+    the process's peak RSS, and return True; otherwise return False."""
+    if len(sys.argv) < 2 or sys.argv[1] != "--child":
+        return False
+    result = work(*sys.argv[2:])
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+    return True
 
 
 def run_child(script: Path, *args: str) -> dict:
