@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import OutputExistsError, SeaIceMapperError
-from .interrupts import interrupts_deferred
+from ..interrupts import interrupts_deferred
 
 try:  # POSIX: a lock the kernel drops when its holder dies
     import fcntl

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..interrupts import interrupts_deferred
 from ..model.manifest import Manifest, read_manifest, resolve_weights
 
 if TYPE_CHECKING:
@@ -50,13 +51,17 @@ class LoadedModel:
         return cls(model, manifest, choice, path, time.perf_counter() - start)
 
 
+CLOSE_WAIT_S = 10.0  # importing torch takes 1 s, a few on a busy machine; the plugin's grace
+
+
 class ModelLoader:
-    """Loads a model in a thread started at once; ``get()`` waits for it and returns it, or
-    raises what loading raised (a bad weights file, an unavailable device), unchanged.
+    """Loads a model in a thread started on entering its ``with`` block; ``get()`` waits for
+    it and returns it, or raises what loading raised (a bad weights file, an unavailable device),
+    unchanged.
 
     The manifest is read here, in the caller's thread: reading a scene needs it, and a missing
-    or malformed manifest fails at once, as before any loading. Use it as a context manager, or
-    call ``close()``: the process must not exit while the thread is inside ``import torch``.
+    or malformed manifest fails at once, as before any loading. Leaving the block waits for the
+    thread: the process must not exit while the thread is inside ``import torch``.
     """
 
     def __init__(self, weights: Path | None = None, device: str = "auto") -> None:
@@ -68,8 +73,10 @@ class ModelLoader:
         # Waits are on this event, never on Thread.join(): in Python 3.11 an interrupted join()
         # marks the thread as ended while it still runs (and ``threading._shutdown`` trusts it).
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._load, args=(device,), name="model loader")
-        self._thread.start()
+        # A daemon: only a wait that ran out (see close) leaves it running at exit.
+        self._thread = threading.Thread(
+            target=self._load, args=(device,), name="model loader", daemon=True
+        )
 
     def _load(self, device: str) -> None:
         try:
@@ -88,6 +95,8 @@ class ModelLoader:
 
     def get(self) -> LoadedModel:
         """The model, once loaded; an interrupt (SIGINT/SIGTERM) while waiting is raised."""
+        if self._thread.ident is None:
+            raise RuntimeError("ModelLoader.get() outside its with block: nothing is loading")
         self._done.wait()
         if self._error is not None:
             raise self._error
@@ -97,20 +106,37 @@ class ModelLoader:
 
     def close(self) -> None:
         """Let the thread stop early and wait for it, through further interrupts too (the first
-        is already unwinding the program); one that came meanwhile is raised after."""
+        is already unwinding the program); one that came meanwhile is raised after. The wait is
+        bounded: an interrupt that lands as another thread takes Python's import lock can leave
+        that lock held for good (a CPython hazard), and then the thread never ends."""
         self._cancelled.set()
+        if self._thread.ident is None:  # never started
+            return
         interrupted: KeyboardInterrupt | None = None
-        while True:
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        while not self._done.is_set() and time.monotonic() < deadline:
             try:
-                self._done.wait()
+                self._done.wait(max(deadline - time.monotonic(), 0.0))
+            except KeyboardInterrupt as signal:
+                interrupted = signal
+        if self._done.is_set():
+            try:
                 self._thread.join()  # the thread is ending: at once
-                break
             except KeyboardInterrupt as signal:
                 interrupted = signal
         if interrupted is not None:
             raise interrupted
 
     def __enter__(self) -> ModelLoader:
+        """Start loading. An interrupt while the thread starts is raised once it has ended
+        (``__exit__`` does not run when ``__enter__`` raises)."""
+        try:
+            with interrupts_deferred():  # start() is not cut short: the thread runs, or not
+                self._thread.start()
+        except BaseException:
+            if self._thread.ident is not None:  # an interrupt noted while it started
+                self.close()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

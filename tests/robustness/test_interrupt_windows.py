@@ -10,8 +10,8 @@ import tempfile
 import pytest
 
 from core.engine.protocol import Interrupted, _raise_interrupted
+from core.interrupts import interrupts_deferred
 from core.output import folder
-from core.output.interrupts import interrupts_deferred
 
 
 @pytest.fixture

@@ -64,21 +64,23 @@ seen["exit"] = cli.main([*argv, "--no-sar", "--quiet"])
 print(json.dumps(seen))
 """
 
-CANCEL_IN_IMPORT = """
+CANCEL_WHILE_LOADING = """
 import json, os, signal, sys, threading, time
 sys.path.insert(0, {root!r})
 from core import cli
+from core.predict import forward, loading  # torch imported: the loading below is all there is
+
+load = loading.LoadedModel.load
+cancel = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))  # the plugin's Cancel
 
 
-class CancelInsideImportingTorch:  # SIGTERM (the plugin's Cancel) while torch is imported
-    def find_spec(self, name, path=None, target=None):
-        if name == "torch":
-            os.kill(os.getpid(), signal.SIGTERM)
-            time.sleep(0.5)  # the main thread gets the signal meanwhile
-        return None  # then the usual import goes on
+def slow_load(*args, **kwargs):  # a slow disk or a large bundle: Cancel lands meanwhile
+    cancel.start()
+    time.sleep(2)
+    return load(*args, **kwargs)
 
 
-sys.meta_path.insert(0, CancelInsideImportingTorch())
+loading.LoadedModel.load = slow_load
 argv = ["predict", {scene!r}, "--out", {out!r}, "--weights", {weights!r}, "--device", "cpu"]
 code = cli.main(["--json", *argv])
 running = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
@@ -153,11 +155,11 @@ def test_weights_that_cannot_load_fail_the_cli_with_their_own_message(
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM is a POSIX signal")
-def test_cancel_while_importing_torch_exits_130_cleanly(
+def test_cancel_while_the_model_loads_exits_130_cleanly(
     labelled_scene: Path, random_bundle: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    script = CANCEL_IN_IMPORT.format(
+    script = CANCEL_WHILE_LOADING.format(
         root=str(REPO_ROOT), scene=str(labelled_scene), out=str(out), weights=str(random_bundle)
     )
     done = subprocess.run(
@@ -216,4 +218,41 @@ def test_an_interrupted_wait_still_waits_for_the_thread_on_the_way_out(
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert finished == ["loading"]  # the block was not left while the thread still ran
+    assert "model loader" not in [thread.name for thread in threading.enumerate()]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM is a POSIX signal")
+def test_a_cancel_as_the_loading_starts_still_waits_for_the_thread(
+    random_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI caught this under load: SIGTERM landing while the thread started, before the ``with``
+    block was entered, so nothing waited for the thread and the process exited under it."""
+    release = threading.Event()
+    finished = []
+
+    def slow_load(*args: object) -> LoadedModel:
+        release.wait(30)
+        finished.append("loading")
+        raise ModelFormatError("never used")
+
+    started = threading.Thread.start
+
+    def start_then_cancelled(thread: threading.Thread) -> None:
+        started(thread)
+        if thread.name == "model loader":
+            os.kill(os.getpid(), signal.SIGTERM)  # lands as start() returns
+            threading.Timer(0.3, release.set).start()
+
+    from core.predict import forward  # noqa: F401 (imported already: the thread goes to load)
+
+    monkeypatch.setattr(loading.LoadedModel, "load", slow_load)
+    monkeypatch.setattr(threading.Thread, "start", start_then_cancelled)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    try:
+        with pytest.raises(Interrupted):
+            with ModelLoader(random_bundle, "cpu"):
+                pytest.fail("the block ran although the start was cancelled")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert finished == ["loading"]  # the thread had ended when the interrupt was raised
     assert "model loader" not in [thread.name for thread in threading.enumerate()]

@@ -1,5 +1,6 @@
 """Hold Ctrl+C and the plugin's Cancel (SIGTERM) back for a few operations that must not be
-split: creating a lock or staging entry and remembering that we own it, or removing it.
+split: creating a lock or staging entry and remembering that we own it, removing it, or
+starting the model-loading thread that must be waited for.
 
 An interrupt raised between ``os.open`` returning and the result being stored would leave a
 lock file nobody owns; deferring it to the end of the block makes such steps atomic for us.
