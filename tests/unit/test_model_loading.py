@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -187,72 +188,66 @@ def test_get_raises_the_loading_error_itself(
     assert not loader.failed_with(ModelFormatError("weights from another model"))
 
 
-@pytest.mark.skipif(os.name != "posix", reason="SIGTERM is a POSIX signal")
-def test_an_interrupted_wait_still_waits_for_the_thread_on_the_way_out(
-    random_bundle: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    release = threading.Event()
-    finished = []
+class SlowLoading:
+    """``LoadedModel.load`` held until ``release`` is set; then it fails (the model is never
+    used); SIGTERM raises ``Interrupted`` as in the engine."""
 
-    def slow_load(*args: object) -> LoadedModel:
-        release.wait(30)
-        finished.append("loading")
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.finished: list[str] = []
+
+    def load(self, *args: object) -> LoadedModel:
+        self.release.wait(30)
+        self.finished.append("loading")
         raise ModelFormatError("never used")
 
+
+@pytest.fixture
+def slow_loading(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowLoading]:
+    from core.predict import forward  # noqa: F401 (imported already: the thread goes to load)
+
+    slow = SlowLoading()
+    monkeypatch.setattr(loading.LoadedModel, "load", slow.load)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    yield slow
+    signal.signal(signal.SIGTERM, previous)
+    assert "model loader" not in [thread.name for thread in threading.enumerate()]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM is a POSIX signal")
+def test_an_interrupted_wait_still_waits_for_the_thread_on_the_way_out(
+    random_bundle: Path, slow_loading: SlowLoading
+) -> None:
     def cancel_twice_then_release() -> None:
         for _ in range(2):  # the second lands while leaving the block, waiting for the thread
             threading.Event().wait(0.2)
             os.kill(os.getpid(), signal.SIGTERM)
         threading.Event().wait(0.2)
-        release.set()
+        slow_loading.release.set()
 
-    from core.predict import forward  # noqa: F401 (imported already: the thread goes to load)
-
-    monkeypatch.setattr(loading.LoadedModel, "load", slow_load)
-    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
-    try:
-        with pytest.raises(Interrupted):
-            with ModelLoader(random_bundle, "cpu") as loader:
-                threading.Thread(target=cancel_twice_then_release).start()
-                loader.get()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    assert finished == ["loading"]  # the block was not left while the thread still ran
-    assert "model loader" not in [thread.name for thread in threading.enumerate()]
+    with pytest.raises(Interrupted):
+        with ModelLoader(random_bundle, "cpu") as loader:
+            threading.Thread(target=cancel_twice_then_release).start()
+            loader.get()
+    assert slow_loading.finished == ["loading"]  # the block was not left while it still ran
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM is a POSIX signal")
 def test_a_cancel_as_the_loading_starts_still_waits_for_the_thread(
-    random_bundle: Path, monkeypatch: pytest.MonkeyPatch
+    random_bundle: Path, slow_loading: SlowLoading, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """CI caught this under load: SIGTERM landing while the thread started, before the ``with``
     block was entered, so nothing waited for the thread and the process exited under it."""
-    release = threading.Event()
-    finished = []
-
-    def slow_load(*args: object) -> LoadedModel:
-        release.wait(30)
-        finished.append("loading")
-        raise ModelFormatError("never used")
-
     started = threading.Thread.start
 
     def start_then_cancelled(thread: threading.Thread) -> None:
         started(thread)
         if thread.name == "model loader":
             os.kill(os.getpid(), signal.SIGTERM)  # lands as start() returns
-            threading.Timer(0.3, release.set).start()
+            threading.Timer(0.3, slow_loading.release.set).start()
 
-    from core.predict import forward  # noqa: F401 (imported already: the thread goes to load)
-
-    monkeypatch.setattr(loading.LoadedModel, "load", slow_load)
     monkeypatch.setattr(threading.Thread, "start", start_then_cancelled)
-    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
-    try:
-        with pytest.raises(Interrupted):
-            with ModelLoader(random_bundle, "cpu"):
-                pytest.fail("the block ran although the start was cancelled")
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    assert finished == ["loading"]  # the thread had ended when the interrupt was raised
-    assert "model loader" not in [thread.name for thread in threading.enumerate()]
+    with pytest.raises(Interrupted):
+        with ModelLoader(random_bundle, "cpu"):
+            pytest.fail("the block ran although the start was cancelled")
+    assert slow_loading.finished == ["loading"]  # the thread had ended when it was raised
