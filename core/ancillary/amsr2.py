@@ -23,6 +23,7 @@ import numpy as np
 from rasterio.warp import transform as transform_points
 
 from ..errors import SceneFormatError
+from .files import open_ancillary
 
 CHANNELS = {
     "btemp_18_7h": "Brightness Temperature (res23,18.7GHz,H)",
@@ -60,16 +61,8 @@ def _scaled(var: netCDF4.Variable) -> np.ndarray:
 def read_amsr2(
     path: Path, when: datetime, lat: np.ndarray, lon: np.ndarray, crs: str
 ) -> Amsr2Fields:
-    if not path.exists():
-        raise SceneFormatError(f"AMSR2 file {str(path)!r} does not exist; check the path.")
-    try:
-        ds = netCDF4.Dataset(path)
-    except OSError as error:
-        raise SceneFormatError(
-            f"{path.name} is not a readable HDF5/netCDF file ({error}). Expected an AMSR2 L1R "
-            "granule (GW1AM2_…_L1SGRTBR_….h5) from JAXA G-Portal."
-        ) from error
-    with ds:
+    expected = "Expected an AMSR2 L1R granule (GW1AM2_…_L1SGRTBR_….h5) from JAXA G-Portal."
+    with open_ancillary(path, "AMSR2", expected) as ds:
         ds.set_auto_mask(False)
         needed = [*CHANNELS.values(), LATITUDE, LONGITUDE, SCAN_TIME]
         missing = [name for name in needed if name not in ds.variables]

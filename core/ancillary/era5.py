@@ -23,6 +23,7 @@ import netCDF4
 import numpy as np
 
 from ..errors import SceneFormatError
+from .files import open_ancillary
 
 SHORT_NAMES = {"t2m": "t2m", "skt": "skt", "tcwv": "tcwv", "tclw": "tclw"}
 WIND = ("u10", "v10")
@@ -96,13 +97,7 @@ def read_era5(
     path: Path, when: datetime, lat: np.ndarray, lon: np.ndarray, heading: float
 ) -> Era5Fields:
     """ERA5 at the hour nearest ``when``, bilinear at (lat, lon) cell centres, winds rotated."""
-    if not path.exists():
-        raise SceneFormatError(f"ERA5 file {str(path)!r} does not exist; check the path.")
-    try:
-        ds = netCDF4.Dataset(path)
-    except OSError as error:
-        raise SceneFormatError(f"{path.name} is not a readable netCDF file ({error}).") from error
-    with ds:
+    with open_ancillary(path, "ERA5") as ds:
         ds.set_auto_mask(True)
         missing = [n for n in (*WIND, *SHORT_NAMES) if n not in ds.variables and n != "skt"]
         if missing or "latitude" not in ds.variables or "longitude" not in ds.variables:
