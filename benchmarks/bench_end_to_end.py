@@ -10,7 +10,7 @@ Run: ``.venv/bin/python benchmarks/bench_end_to_end.py OUT [--runs 3] [--batch 2
 - ``plugin``: the dock's way: the command handed to a standby engine (``python -m core --json
   standby``, started ``THINK_S`` earlier, as the dock starts one when it opens and after each
   run), timed from the command to the end of the run, every layer written; peak RSS is the
-  engine process's.
+  engine process's plus its reading process's.
 - ``batch``: one process predicts ``--batch`` copies of the scene (distinct names), paying the
   fixed costs (interpreter, imports, model) once; reported as seconds per scene and scenes/hour.
 """
@@ -28,7 +28,14 @@ START = time.perf_counter()
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from results import peak_rss_mb, run_child, serve_child, summary, write_result  # noqa: E402
+from results import (  # noqa: E402
+    children_peak_rss_mb,
+    peak_rss_mb,
+    run_child,
+    serve_child,
+    summary,
+    write_result,
+)
 
 THINK_S = 5.0  # an analyst choosing the next scene: the standby engine has imported torch
 
@@ -80,7 +87,8 @@ def _plugin_run(scene: Path, weights: Path, out: Path) -> dict:
     def watch() -> None:
         while not done.wait(0.05):
             if run.process is not None and run.process.poll() is None:
-                peaks.append(peak_rss_mb(run.process.pid))
+                pid = run.process.pid
+                peaks.append(peak_rss_mb(pid) + children_peak_rss_mb(pid))
 
     threading.Thread(target=watch, daemon=True).start()
     start = time.perf_counter()

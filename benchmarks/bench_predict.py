@@ -3,13 +3,16 @@
 Run: ``.venv/bin/python benchmarks/bench_predict.py OUT [--runs 5] [--size 5000x5200]
 [--chunks 500 1024] [--data DIR] [--weights BUNDLE]``; writes ``OUT/predict.json``.
 
-Three kinds of fresh process, interleaved round by round on the same scene file:
-- ``scoring``: the project's scoring form, file -> SIC/SOD/FLOE uint8 on the 80 m grid;
+Kinds of fresh process, interleaved round by round on the same scene file:
+- ``scoring``: the project's scoring form, file -> SIC/SOD/FLOE uint8 on the 80 m grid, with
+  the second reading process that batches and the engine use (``core/scene/read_helper.py``);
+- ``scoring_alone``: the same in one process, for comparison;
 - ``reference``: the same work as MMSeaIce does it (``reference_mmseaice.py``);
 - ``floor_whole``, ``floor_strided``: only the reads (the four full-grid inputs, every 10th
   pixel), each chunk decompressed once, in the two simplest ways; the floor is the faster.
-Each process reports its fixed costs (imports, loading weights) apart from its work, so the
-ratios compare work with work; fixed costs are paid once per batch or engine process. The
+Each process reports its fixed costs (imports, loading weights, starting the reading process)
+apart from its work, so the ratios compare work with work; fixed costs are paid once per batch
+or engine process. Peak memory of the scoring form includes its reading process's. The
 reference runs on the first chunk layout only (it reads whole variables either way).
 """
 
@@ -25,9 +28,9 @@ START = time.perf_counter()
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from results import run_child, serve_child, summary, write_result  # noqa: E402
+from results import peak_rss_mb, run_child, serve_child, summary, write_result  # noqa: E402
 
-KINDS = ("floor_whole", "floor_strided", "scoring", "reference")
+KINDS = ("floor_whole", "floor_strided", "scoring", "scoring_alone", "reference")
 FLOORS = KINDS[:2]
 
 
@@ -43,15 +46,23 @@ def _child(kind: str, scene: str, weights: str) -> dict:
         read_floor(path, SAR_VARIABLES, kind.split("_")[1])
         work_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
         return {"import_s": import_s, "load_s": 0.0, "work_s": work_s, "cpu_s": cpu_s}
-    if kind == "scoring":
+    helper_rss_mb = 0.0
+    if kind.startswith("scoring"):
         from core.predict.run import LoadedModel, predict_classes
+        from core.scene.read_helper import ReadHelper
 
         import_s = time.perf_counter() - START
         t0 = time.perf_counter()
         loaded = LoadedModel.load(Path(weights), "cpu")
+        helper = ReadHelper.start() if kind == "scoring" else None
+        if helper is not None and not helper.wait_ready():
+            raise RuntimeError("the reading process did not start")
         load_s = time.perf_counter() - t0
         t0, c0 = time.perf_counter(), time.process_time()
-        classes = predict_classes(path, loaded)
+        classes = predict_classes(path, loaded, helper=helper)
+        if helper is not None:
+            helper_rss_mb = peak_rss_mb(helper.pid)
+            helper.close()
     else:
         from reference_mmseaice import predict_reference
 
@@ -66,10 +77,18 @@ def _child(kind: str, scene: str, weights: str) -> dict:
     work_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
     if set(classes) != {"SIC", "SOD", "FLOE"}:
         raise RuntimeError(f"unexpected outputs {sorted(classes)}")
-    return {"import_s": import_s, "load_s": load_s, "work_s": work_s, "cpu_s": cpu_s}
+    return {
+        "import_s": import_s,
+        "load_s": load_s,
+        "work_s": work_s,
+        "cpu_s": cpu_s,  # this process's: the reading process's CPU time is not in it
+        "extra_rss_mb": helper_rss_mb,
+    }
 
 
 def _summarise(runs: list[dict]) -> dict:
+    for run in runs:  # the reading process's peak counts too (a sum of peaks: an upper bound)
+        run["peak_rss_mb"] += run.pop("extra_rss_mb", 0.0)
     return {
         key: summary(run[key] for run in runs)
         for key in ("work_s", "cpu_s", "import_s", "load_s", "wall_s", "peak_rss_mb")
@@ -85,14 +104,18 @@ def measure(scene: Path, weights: Path, kinds: tuple[str, ...], rounds: int) -> 
     result = {kind: _summarise(kind_runs) for kind, kind_runs in runs.items()}
     work = {kind: result[kind]["work_s"]["median"] for kind in kinds}
     result["floor"] = min(FLOORS, key=work.__getitem__)  # the faster way on this layout
-    ratios = {"scoring_over_floor": work["scoring"] / work[result["floor"]]}
+    floor = work[result["floor"]]
+    ratios = {"scoring_over_floor": work["scoring"] / floor}
+    ratios["scoring_alone_over_floor"] = work["scoring_alone"] / floor
     if "reference" in work:
         ratios["reference_over_scoring"] = work["reference"] / work["scoring"]
-    # The same in CPU seconds (all threads): what a busy machine disturbs least.
+        ratios["reference_over_scoring_alone"] = work["reference"] / work["scoring_alone"]
+    # In CPU seconds (all threads): what a busy machine disturbs least. The one-process form
+    # only: the two-process form's reading is shared with a process this does not count.
     cpu = {kind: result[kind]["cpu_s"]["median"] for kind in kinds}
-    ratios["scoring_over_floor_cpu"] = cpu["scoring"] / cpu[result["floor"]]
+    ratios["scoring_alone_over_floor_cpu"] = cpu["scoring_alone"] / cpu[result["floor"]]
     if "reference" in cpu:
-        ratios["reference_over_scoring_cpu"] = cpu["reference"] / cpu["scoring"]
+        ratios["reference_over_scoring_alone_cpu"] = cpu["reference"] / cpu["scoring_alone"]
     result["ratios"] = ratios
     return result
 
@@ -115,7 +138,7 @@ def main() -> None:
     layouts = {}
     for k, chunk in enumerate(args.chunks):
         scene = full_scene(data, args.size, chunk)
-        kinds = KINDS if k == 0 else KINDS[:3]
+        kinds = KINDS if k == 0 else KINDS[:4]
         layouts[f"{chunk}x{chunk}"] = measure(scene, weights, kinds, args.runs)
         print(f"chunks {chunk}: {json.dumps(layouts[f'{chunk}x{chunk}']['ratios'])}", flush=True)
     path = write_result(

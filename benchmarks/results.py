@@ -174,3 +174,17 @@ def write_result(folder: Path, name: str, payload: dict) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def children_peak_rss_mb(pid: int) -> float:
+    """The sum of the peaks of ``pid``'s child processes (the engine's reading process): an
+    upper bound of their joint peak."""
+    total = 0.0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            total += peak_rss_mb(entry.name)
+    return total

@@ -236,6 +236,9 @@ def _preload() -> None:
 
 def _standby(args: argparse.Namespace, out: Output) -> int:
     _preload()
+    from .scene.read_helper import ReadHelper
+
+    ReadHelper.start_spare()  # the second reading process, started while the analyst chooses
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.append(sys.stdin.readline()), daemon=True)
     reader.start()

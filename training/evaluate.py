@@ -19,6 +19,7 @@ from core.metrics import ScoreAccumulator
 from core.predict.batch import collect_scenes
 from core.predict.run import LoadedModel
 from core.predict.score import score_scene
+from core.scene.read_helper import read_helper
 from core.scene.writer import netcdf_for_writing
 
 from .data import DataError
@@ -67,12 +68,13 @@ def evaluate(
     pooled = ScoreAccumulator()
     report = EvaluationReport(scores={})
     predictions = {}
-    for scene in scenes:
-        scored = score_scene(scene, loaded)
-        scored.accumulate(pooled)
-        report.per_scene[scored.name] = scored.scores()
-        if submission is not None:
-            predictions[scored.name] = scored.predicted
+    with read_helper() as helper:
+        for scene in scenes:
+            scored = score_scene(scene, loaded, helper)
+            scored.accumulate(pooled)
+            report.per_scene[scored.name] = scored.scores()
+            if submission is not None:
+                predictions[scored.name] = scored.predicted
     report.scores = pooled.scores()
     if submission is not None:
         write_submission(submission, predictions, overwrite)

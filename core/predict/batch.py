@@ -21,6 +21,7 @@ from ..output.contract import record_layers
 from ..output.georef import parse_crs
 from ..safe.container import is_safe_product
 from ..scene.names import parse_scene_id, prep_name
+from ..scene.read_helper import read_helper
 from ..scene.reader import open_scene
 from .loading import LoadedModel, ModelLoader
 from .progress import Reporter
@@ -159,14 +160,14 @@ def run_batch(
     mine = shard.take(scenes)
     parse_crs(params.crs)  # a bad CRS fails once, before the model loads, not once per scene
     report = BatchReport()
-    with ModelLoader(params.weights, params.device) as model:
+    with ModelLoader(params.weights, params.device) as model, read_helper() as helper:
         for i, scene in enumerate(mine):
             try:
                 if already_done(scene, out_dir, model, params):
                     report.skipped.append(scene)
                     continue
                 reporter = on_scene(i, len(mine), scene) if on_scene else Reporter()
-                result = run_prediction(scene, out_dir, params, model, reporter)
+                result = run_prediction(scene, out_dir, params, model, reporter, helper)
                 report.done.append((scene, result.folder))
             except Exception as error:  # one scene never stops the batch
                 if model.failed_with(error):

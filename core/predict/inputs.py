@@ -18,19 +18,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..model.manifest import Manifest
+from ..scene.bands import read_strided
 from ..scene.geolocation import interpolate_longitude, interpolate_tie_grid
 from ..scene.reader import Scene
 from ..scene.schema import COARSE_FACTOR, COARSE_VARIABLES, LATLON_VARIABLES, SAR_VARIABLES
 from ..scene.statistics import unscale
 
+if TYPE_CHECKING:
+    from ..scene.read_helper import ReadHelper
+
 HH = SAR_VARIABLES[0]
 DISTANCE_MAP = SAR_VARIABLES[3]
 BLOCK_ROWS = 50  # downscaled rows per read when averaging blocks (500 lines at ×10)
-BAND_LINES = 500  # full-grid lines per strided read, rounded to whole rows of chunks
 
 
 @dataclass(frozen=True)
@@ -87,36 +91,6 @@ def coarse_indices(positions: np.ndarray, n_cells: int) -> np.ndarray:
     return np.minimum((positions + 0.5) // COARSE_FACTOR, n_cells - 1).astype(np.intp)
 
 
-def band_lines(chunks: tuple[int, ...] | None) -> int:
-    """Lines per band: whole rows of the file's chunks, about ``BAND_LINES`` or one chunk row.
-
-    A band that ends inside a row of chunks leaves those chunks to be decompressed again by the
-    next band (unless the chunk cache holds a whole row of them): on a file chunked
-    1024 × 1024, 500-line bands with a 16 MB cache read 2.7 times slower than one strided read.
-    Bands of whole chunk rows decompress every chunk exactly once, whatever the cache.
-    """
-    if not chunks:
-        return BAND_LINES
-    return chunks[0] * max(1, BAND_LINES // chunks[0])
-
-
-def read_every(scene: Scene, name: str, step: int) -> np.ndarray:
-    """Every ``step``-th pixel of a full-grid variable, read in bands of whole chunk rows."""
-    lines, samples = scene.info.shape
-    band = band_lines(scene.chunk_shape(name))
-    out = np.empty(downscaled_shape((lines, samples), step), np.float32)
-    for top in range(0, lines, band):
-        bottom = min(top + band, lines)
-        first = -top % step  # the band's first line that is a multiple of step
-        if first >= bottom - top:
-            continue
-        values = scene.read(name, window=(slice(top, bottom), slice(None)))
-        kept = values[first::step, ::step]
-        row = (top + first) // step
-        out[row : row + kept.shape[0]] = kept
-    return out
-
-
 def block_mean(scene: Scene, name: str, factor: int, fill: float) -> tuple[np.ndarray, np.ndarray]:
     """Mean of each block's valid pixels and the share of valid pixels, in row bands."""
     h, w = downscaled_shape(scene.info.shape, factor)
@@ -140,14 +114,22 @@ def block_mean(scene: Scene, name: str, factor: int, fill: float) -> tuple[np.nd
 
 
 def build_inputs(
-    scene: Scene, spec: InputSpec, on_channel: Callable[[int, int], None] | None = None
+    scene: Scene,
+    spec: InputSpec,
+    on_progress: Callable[[float], None] | None = None,
+    helper: ReadHelper | None = None,
 ) -> Inputs:
-    """The (channels, h, w) float32 stack of ``spec`` for ``scene``, plus the validity mask."""
+    """The (channels, h, w) float32 stack of ``spec`` for ``scene``, plus the validity mask;
+    the full-grid variables are read first, with ``helper`` when there is one."""
     shape = scene.info.shape
     h, w = downscaled_shape(shape, spec.factor)
     rows = represented_positions(shape[0], spec.factor, spec.method)
     cols = represented_positions(shape[1], spec.factor, spec.method)
     cache: dict[str, np.ndarray] = {}
+    strided: dict[str, np.ndarray] = {}  # read, not yet checked for fill and NaN
+    if spec.method == "nearest":
+        names = [c for c in spec.variables() if c in SAR_VARIABLES]
+        strided = read_strided(scene, names, spec.factor, helper, on_progress)
     valid = np.ones((h, w), bool)
     finite_all = np.ones((h, w), bool)  # every channel finite: the model sees real values
 
@@ -155,7 +137,7 @@ def build_inputs(
         if name not in cache:
             fill = scene.fill_value(name)
             if spec.method == "nearest":
-                values = read_every(scene, name, spec.factor).astype(np.float32, copy=False)
+                values = strided.pop(name)
                 finite = np.isfinite(values)
                 ok = finite & (values != fill)
                 values = np.where(finite, values, fill)
@@ -192,8 +174,6 @@ def build_inputs(
     x = np.empty((len(spec.channels), h, w), np.float32)
     for i, name in enumerate(spec.channels):
         x[i] = channel(name)
-        if on_channel is not None:
-            on_channel(i + 1, len(spec.channels))
     full_grid(HH)
     land = unscale(DISTANCE_MAP, full_grid(DISTANCE_MAP)) < 0.5  # distance zone 0 is land
     return Inputs(

@@ -22,6 +22,7 @@ from ..output.contract import RUN_FILE, run_layers
 from ..output.folder import atomic_folder, refuse_existing
 from ..output.georef import SwathGeoref, parse_crs
 from ..output.layers import LayerWriter
+from ..scene.read_helper import ReadHelper
 from ..scene.reader import Scene, SceneInfo, open_scene
 from .decide import Prediction, decide, to_full_grid
 from .inputs import Inputs, InputSpec, build_inputs
@@ -43,10 +44,12 @@ class RunResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def read_inputs(scene: Scene, manifest: Manifest, report: Reporter) -> Inputs:
+def read_inputs(
+    scene: Scene, manifest: Manifest, report: Reporter, helper: ReadHelper | None = None
+) -> Inputs:
     report("reading")
     spec = InputSpec.from_manifest(manifest)
-    return build_inputs(scene, spec, lambda i, n: report("reading", i / n))
+    return build_inputs(scene, spec, lambda fraction: report("reading", fraction), helper)
 
 
 def infer(
@@ -72,7 +75,10 @@ def open_for(path: str | Path, manifest: Manifest) -> Scene:
 
 
 def predict_classes(
-    path: str | Path, loaded: LoadedModel, tile_size: int | None = None
+    path: str | Path,
+    loaded: LoadedModel,
+    tile_size: int | None = None,
+    helper: ReadHelper | None = None,
 ) -> dict[str, np.ndarray]:
     """The scoring form: SIC (tenths), SOD, FLOE as uint8 on the scene's 80 m grid.
 
@@ -80,7 +86,7 @@ def predict_classes(
     and a block whose sampled pixel lacks SAR may still hold labelled pixels.
     """
     with open_for(path, loaded.manifest) as scene:
-        inputs = read_inputs(scene, loaded.manifest, Reporter())
+        inputs = read_inputs(scene, loaded.manifest, Reporter(), helper)
     prediction = infer(inputs, loaded, tile_size, Reporter(), masked=False)  # file closed
     return {
         name: to_full_grid(classes, inputs.full_shape, inputs.factor)
@@ -114,16 +120,18 @@ def run_prediction(
     params: PredictParams,
     loaded: LoadedModel | ModelLoader | None = None,
     report: Reporter | None = None,
+    helper: ReadHelper | None = None,
 ) -> RunResult:
     """Predict one scene and write its layers into ``out_dir/<scene name>/``.
 
     ``loaded``: the model, or a ``ModelLoader`` still loading it; without one, the model loads
-    in the background while the scene is opened and read.
+    in the background while the scene is opened and read. ``helper``: a second process that
+    reads half the scene's bands (``scene/bands.py``).
     """
     if loaded is None:
         parse_crs(params.crs)  # a bad CRS fails before any loading starts
         with ModelLoader(params.weights, params.device) as loader:
-            return run_prediction(scene_path, out_dir, params, loader, report)
+            return run_prediction(scene_path, out_dir, params, loader, report, helper)
     stages = Stages()
     scene_path, out_dir = Path(scene_path), Path(out_dir)
     report = report or Reporter()
@@ -132,7 +140,7 @@ def run_prediction(
         folder = out_dir / scene.info.scene_id.name
         refuse_existing(folder, params.overwrite)  # before any work, not after
         stages.lap("opening scene")
-        inputs = read_inputs(scene, loaded.manifest, report)
+        inputs = read_inputs(scene, loaded.manifest, report, helper)
         stages.lap("reading")
         model = _wait_for_model(loaded, stages)
         prediction = infer(inputs, model, params.tile_size, report)

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..icechart.classes import CHART_NAMES
 from ..metrics import ScoreAccumulator
+from ..scene.read_helper import ReadHelper
 from .run import LoadedModel, open_for, predict_classes
 
 
@@ -26,9 +27,11 @@ class SceneScore:
         return self.accumulate(ScoreAccumulator()).scores()
 
 
-def score_scene(path: str | Path, loaded: LoadedModel) -> SceneScore:
+def score_scene(
+    path: str | Path, loaded: LoadedModel, helper: ReadHelper | None = None
+) -> SceneScore:
     """Predict ``path`` in the scoring form and pair it with the scene's own chart labels."""
-    predicted = predict_classes(path, loaded)
+    predicted = predict_classes(path, loaded, helper=helper)
     with open_for(path, loaded.manifest) as opened:
         name = opened.info.scene_id.name
         labels = {chart: opened.read_chart(chart) for chart in CHART_NAMES}

@@ -44,6 +44,8 @@ class SafeScene(Scene):
     name, when the caller has them.
     """
 
+    reads_shareable = False  # the 80 m arrays are computed here, once: another process cannot
+
     def __init__(
         self,
         path: str | Path,

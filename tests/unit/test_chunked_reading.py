@@ -14,10 +14,12 @@ sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
 
 @pytest.mark.parametrize("chunk", [64, 128, 1024])
-def test_read_every_equals_a_plain_strided_read(medium_scene: Path, tmp_path: Path, chunk) -> None:
+def test_read_strided_equals_a_plain_strided_read(
+    medium_scene: Path, tmp_path: Path, chunk
+) -> None:
     from scenes import rechunk
 
-    from core.predict.inputs import read_every
+    from core.scene.bands import read_strided
     from core.scene.reader import open_scene
     from core.scene.schema import SAR_VARIABLES
 
@@ -27,13 +29,14 @@ def test_read_every_equals_a_plain_strided_read(medium_scene: Path, tmp_path: Pa
         for name in SAR_VARIABLES:
             values = scene.read(name)
             for step in (1, 7, 10):
-                np.testing.assert_array_equal(read_every(scene, name, step), values[::step, ::step])
+                strided = read_strided(scene, [name], step)[name]
+                np.testing.assert_array_equal(strided, values[::step, ::step])
 
 
 @pytest.mark.parametrize(
     ("chunks", "lines"), [(None, 500), ((500, 500), 500), ((1024, 1024), 1024), ((128, 64), 384)]
 )
 def test_bands_are_whole_rows_of_chunks(chunks, lines: int) -> None:
-    from core.predict.inputs import band_lines
+    from core.scene.bands import band_lines
 
     assert band_lines(chunks) == lines

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from processes import gone, helper_pids
 
 from core.output.contract import RUN_FILE, read_record, record_layers
 from repo_paths import REPO_ROOT
@@ -141,6 +142,7 @@ def test_sigterm_mid_run_exits_130_and_leaves_nothing_behind(tmp_path, medium_sc
     for line in process.stdout:
         events.append(json.loads(line))
         if events[-1].get("stage") == "model":
+            helpers = helper_pids(process.pid)
             process.send_signal(signal.SIGTERM)
             break
     events += [json.loads(line) for line in process.stdout]
@@ -152,6 +154,7 @@ def test_sigterm_mid_run_exits_130_and_leaves_nothing_behind(tmp_path, medium_sc
         "bug": False,
     }
     assert not out.exists() or list(out.iterdir()) == []  # no run folder, no staging folder
+    assert len(helpers) == 1 and all(gone(pid) for pid in helpers)  # its reading process too
 
 
 def test_human_mode_is_unchanged_text(tmp_path):

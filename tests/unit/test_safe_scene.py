@@ -57,6 +57,18 @@ def test_collect_scenes_takes_products_and_folders_of_them(product, tmp_path):
     assert product.folder in found and product.zip_path in found
 
 
+def test_a_products_bands_are_not_handed_to_a_read_helper(product):
+    """Its 80 m arrays are computed in this process: another could only compute them again."""
+    from core.scene.read_helper import read_helper
+
+    spec = InputSpec(channels=SAFE_ONLY, factor=10)
+    with open_scene(product.zip_path, required=spec.variables()) as scene, read_helper() as helper:
+        assert helper is not None
+        helped = build_inputs(scene, spec, helper=helper)
+        assert helper.delivered == 0
+        np.testing.assert_array_equal(helped.x, build_inputs(scene, spec).x)
+
+
 def test_channel_assembly_of_a_safe_only_model(product):
     spec = InputSpec(
         channels=SAFE_ONLY,

@@ -253,3 +253,20 @@ def test_reading_a_damaged_variable_raises_scene_format_error(labelled_scene, tm
     with open_scene(labelled_scene) as scene:
         with pytest.raises(SceneFormatError, match="has no variable 'HH'"):
             scene.read("HH")
+
+
+@pytest.mark.parametrize("corner", [(0, 0), (-10, -10)])
+def test_a_scene_with_sar_only_away_from_the_quick_probes_still_opens(labelled_scene, corner):
+    """Opening probes three short row pieces for SAR data; a scene holding data only elsewhere
+    (a corner here) must pass the full look, not be refused as empty."""
+
+    def keep_only_a_corner(ds):
+        hh = ds.variables["nersc_sar_primary"]
+        values = np.full(hh.shape, np.nan, np.float32)
+        r, c = corner
+        values[r : r + 10 or None, c : c + 10 or None] = -1.5
+        hh[:] = values
+
+    modify(labelled_scene, keep_only_a_corner)
+    with open_scene(labelled_scene) as scene:
+        assert int(scene.valid_sar().sum()) == 100
