@@ -188,3 +188,9 @@ def children_peak_rss_mb(pid: int) -> float:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             total += peak_rss_mb(entry.name)
     return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

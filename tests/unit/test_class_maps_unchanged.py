@@ -19,11 +19,18 @@ def bundled():
     return LoadedModel.load(None, "cpu")
 
 
+@pytest.mark.parametrize("helped", [False, True], ids=["one process", "with read helper"])
 @pytest.mark.parametrize("scene", ["20190315T101500_cis", "20210430T205436_dmi"])
-def test_scoring_form_class_maps_equal_the_recorded_ones(bundled, scene: str) -> None:
+def test_scoring_form_class_maps_equal_the_recorded_ones(bundled, scene: str, helped) -> None:
     from core.predict.run import predict_classes
+    from core.scene.read_helper import read_helper
 
-    classes = predict_classes(SCENES / f"{scene}_prep.nc", bundled)
+    with read_helper() as helper:
+        assert helper is not None
+        classes = predict_classes(
+            SCENES / f"{scene}_prep.nc", bundled, helper=helper if helped else None
+        )
+        assert (helper.delivered > 0) == helped
     with np.load(EXPECTED / f"{scene}_classes.npz", allow_pickle=False) as expected:
         assert set(expected.files) == set(classes)
         for name in expected.files:
