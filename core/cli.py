@@ -28,6 +28,7 @@ from pathlib import Path
 from .draft.params import DEFAULT_MIN_AREA_KM2, DEFAULT_SMOOTHING_M
 from .engine.protocol import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, JsonOutput, Output, run_command
 from .errors import SeaIceMapperError
+from .predict.memory import keep_freed_memory
 
 STANDBY_IDLE_S = 900.0  # a standby engine not used for this long exits (frees its memory)
 
@@ -457,6 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # file names need not be valid UTF-8
         getattr(stream, "reconfigure", lambda **_: None)(errors="backslashreplace")
     argv = list(sys.argv[1:] if argv is None else argv)
+    keep_freed_memory()  # before the first large array (predict/memory.py)
     out = JsonOutput() if "--json" in argv else Output()
     _Parser.events = out if out.json else None
     args = _parser().parse_args(argv)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..interrupts import interrupts_deferred
 from ..model.manifest import Manifest, read_manifest, resolve_weights
+from .memory import keep_freed_memory
 
 if TYPE_CHECKING:
     from ..model.unet import MultiTaskUNet
@@ -37,6 +38,7 @@ class LoadedModel:
     @classmethod
     def load(cls, weights: Path | None = None, device: str = "auto") -> LoadedModel:
         start = time.perf_counter()
+        keep_freed_memory()  # every process that predicts loads a model first
         import torch
 
         from ..model.bundle import load_bundle
