@@ -1,14 +1,15 @@
-"""Keep freed memory in the process for the next array instead of handing it back at once.
+"""Keep freed memory in the process for the next array of about the same size, instead of
+handing it back at once.
 
 glibc's malloc gives every allocation above its threshold (128 kB, rising with the largest one
-freed, to 32 MB at most) its own fresh pages and returns them when freed, so each model
-activation, band and output grid is a new run of page faults, which are slow on a virtual
-machine: on the 2-core VM of the benchmarks the scoring form of a full scene took 1.03-1.21 s
-with them and 0.87-0.90 s with this (CPU time 1.8 s to 1.6 s), and a repeated forward pass
-0.31 s against 0.24 s. With a threshold above a full-scene array and a trim threshold above
-it, freed memory is reused instead. Peak memory is unchanged (within 30 MB); the process holds
-on to what it freed until it ends, as an engine or batch process does. Only glibc has
-``mallopt``; elsewhere this does nothing.
+freed) its own fresh pages and returns them when freed, so each model activation (up to 35 MB
+for a full scene), band and output grid (26 MB) is a new run of page faults, which are slow on
+a virtual machine: on the 2-core VM of the benchmarks the scoring form of a full scene took
+about 1.0-1.1 s with them and 0.91-0.92 s with this. Arrays up to 40 MB now come from the heap
+and are reused; larger ones (a 104 MB SAR band) still get their own pages and give them back,
+and the heap is trimmed above 64 MB free. Keeping everything (thresholds of 256 MB) was no
+faster and raised the peak memory of a run with SAR layers by 180 MB; these thresholds keep it
+within about 60 MB of glibc's own. Only glibc has ``mallopt``; elsewhere this does nothing.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import sys
 
 M_TRIM_THRESHOLD = -1  # glibc's malloc.h
 M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD_BYTES = 256 << 20  # above the largest array of a run (a 104 MB SAR band)
-TRIM_THRESHOLD_BYTES = 512 << 20
+MMAP_THRESHOLD_BYTES = 40 << 20  # above a full scene's activations, below its SAR bands
+TRIM_THRESHOLD_BYTES = 64 << 20
 
 
 def keep_freed_memory() -> bool:
