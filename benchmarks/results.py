@@ -26,14 +26,21 @@ RESULT_FORMAT = 1
 
 
 def cpu_model() -> str:
-    """The CPU's model name as the kernel reports it (``lscpu``'s "Model name")."""
+    """The CPU's model name as the kernel reports it, with its family and model numbers: a
+    virtual machine may report only "AMD EPYC", which spans five generations."""
+    fields: dict[str, str] = {}
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
+            if not line.strip():
+                break  # the first processor's block is enough
+            key, _, value = line.partition(":")
+            fields[key.strip().lower()] = value.strip()
     except OSError:
         pass
-    return platform.processor() or platform.machine()
+    name = fields.get("model name") or platform.processor() or platform.machine()
+    if "cpu family" in fields and "model" in fields:
+        return f"{name} (family {fields['cpu family']}, model {fields['model']})"
+    return name
 
 
 def memory_gib() -> float | None:
