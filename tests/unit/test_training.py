@@ -221,7 +221,7 @@ def test_two_gloo_processes_match_one_process_with_the_same_global_batch(smoke_d
         smoke_data,
         tmp_path / "one",
         epochs=1,
-        epoch_len=4,
+        epoch_len=1,
         batch_size=4,
         hflip_prob=0,
         vflip_prob=0,
@@ -256,11 +256,13 @@ def test_two_gloo_processes_match_one_process_with_the_same_global_batch(smoke_d
     torch.manual_seed(config.seed)  # both runs start from this initialisation
     initial = MultiTaskUNet(UNetConfig()).state_dict()
     one, two_ = _final_model(tmp_path / "one"), _final_model(tmp_path / "two")
-    # Same global batch, synchronised batch norm, global loss means: float rounding only. Batch
-    # norm divides each channel by its batch spread, which is tiny for some channels of these
-    # small batches, so rounding (another summation order across processes) grows: measured
-    # up to 0.1 % of a parameter's movement with numpy 1.26's synthetic data and 2.8 % with
-    # numpy 2's, whose data differ by 1e-6. Hence 5 % per parameter and 2 % for the whole model.
+    # Same global batch, synchronised batch norm, global loss means: float rounding only, in one
+    # SGD step (a wrong loss mean or an unsynchronised batch would move parameters by another
+    # factor or direction). One step, because batch norm divides each channel by its batch
+    # spread, tiny for some channels of these small batches, so rounding (another summation
+    # order across processes) grows from step to step: after four steps it reached 2.8 % of a
+    # parameter's movement on a Zen 3 CPU and 15 % on a Zen 5 (other SIMD kernels); after one
+    # it is at most 0.16 % there. Hence 1 % per parameter and 0.5 % for the whole model.
     differences, movements = [], []
     for name, start in initial.items():
         if not start.is_floating_point():
@@ -268,10 +270,10 @@ def test_two_gloo_processes_match_one_process_with_the_same_global_batch(smoke_d
         a, b = one[f"model.{name}"], two_[f"model.{name}"]
         moved = float((a - start).norm())
         assert moved > 0, name
-        assert float((a - b).norm()) < 0.05 * moved + 1e-6, name
+        assert float((a - b).norm()) < 0.01 * moved + 1e-6, name
         differences.append(float((a - b).norm()) ** 2)
         movements.append(moved**2)
-    assert sum(differences) ** 0.5 < 0.02 * sum(movements) ** 0.5
+    assert sum(differences) ** 0.5 < 0.005 * sum(movements) ** 0.5
 
 
 def test_evaluate_writes_the_official_submission_format(smoke_data, tmp_path):
