@@ -27,6 +27,7 @@ from ..scene.reader import Scene, SceneInfo, open_scene
 from .decide import Prediction, decide, to_full_grid
 from .inputs import Inputs, InputSpec, build_inputs
 from .loading import LoadedModel, ModelLoader
+from .memory import release_freed_memory
 from .params import PredictParams
 from .progress import Reporter
 from .stages import STARTING, Stages
@@ -174,6 +175,7 @@ def run_prediction(
                 writer.charts(labels, labels=True)
             stages.lap("writing layers")
             if params.sar_layers:
+                release_freed_memory()  # before the run's largest arrays (memory.py)
                 writer.sar(scene)
                 stages.lap("writing SAR layers")
             seconds = stages.seconds  # publishing the folder (a rename) is all that follows

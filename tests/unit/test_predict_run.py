@@ -8,11 +8,13 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 import rasterio
+from rasterio.env import get_gdal_config
 from rasterio.vrt import WarpedVRT
 
 from core.errors import RunCancelledError
 from core.icechart.classes import CHARTS, MASK
 from core.output.georef import SwathGeoref, pixel_of
+from core.output.geotiff import block_cache
 from core.output.layers import SAR_LAYERS, SAR_NODATA, sar_decibels
 from core.predict.batch import Shard, collect_scenes
 from core.predict.progress import Reporter
@@ -112,6 +114,13 @@ def test_sar_layers_keep_the_swath_grid_and_land_where_its_tie_points_say(run, m
         c, r = ~transform * (x[row, col], y[row, col])
         value = shown[int(r), int(c)]
         assert np.isclose(db[row - 1 : row + 2, col - 1 : col + 2], value, atol=0.02).any()
+
+
+def test_the_sar_layers_block_cache_is_sized_in_megabytes_and_restored():
+    before = get_gdal_config("GDAL_CACHEMAX")
+    with block_cache(64):
+        assert get_gdal_config("GDAL_CACHEMAX") == 64 << 20  # not 64 bytes: no cache at all
+    assert get_gdal_config("GDAL_CACHEMAX") == before
 
 
 def test_confidence_is_percent(run):
