@@ -4,7 +4,7 @@ handing it back at once.
 glibc's malloc gives every allocation above its threshold (128 kB, rising with the largest one
 freed) its own fresh pages and returns them when freed, so each model activation (up to 35 MB
 for a full scene), band and output grid (26 MB) is a new run of page faults, which are slow on
-a virtual machine: on the 2-core VM of the benchmarks the scoring form of a full scene took
+a virtual machine: on the 2-core Zen 3 VM of the benchmarks the scoring form of a full scene took
 about 1.0-1.1 s with them and 0.91-0.92 s with this. Arrays up to 40 MB now come from the heap
 and are reused; larger ones (a 104 MB SAR band) still get their own pages and give them back,
 and the heap is trimmed above 64 MB free. Keeping everything (thresholds of 256 MB) was no
